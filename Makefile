@@ -1,0 +1,63 @@
+# Pactwatch: every command a newcomer, an operator or CI needs. `make help` lists them.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PACKAGES := schemas services/crawler services/classifier services/notifier deploy/devtools
+PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy types-PyYAML "jsonschema[format]>=4.22"
+PYTEST_ARGS ?=
+
+help: ## List the commands
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed deploy/kafka/lib/.fetched ## Create .venv with every service (editable) and dev tools, fetch the Kafka jars
+
+$(VENV)/.installed: $(PYPROJECTS)
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet $(foreach p,$(PACKAGES),-e $(p)) $(DEV_TOOLS)
+	touch $@
+
+deploy/kafka/lib/.fetched: deploy/kafka/pom.xml
+	bash deploy/kafka/kafka.sh fetch
+	touch $@
+
+run: install ## Run the whole system with a demo: alerts print here within a minute (Ctrl-C stops all)
+	$(BIN)/python deploy/demo/run.py
+
+test: install ## Run the whole test suite (starts and stops its own Kafka broker)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: install ## Run only the unit tests (no broker, no processes)
+	$(BIN)/pytest -m unit $(PYTEST_ARGS)
+
+lint: install ## Lint, format check and type check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy schemas/src services/crawler/src services/classifier/src services/notifier/src deploy/devtools/src
+
+fmt: install ## Format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+eval: install ## Classifier quality on the labelled corpus and the seeds (precision, recall, F1)
+	$(BIN)/python -m pactwatch_classifier.evaluation
+
+bench-classifier: install ## Classifier speed: classify() per core, and the service over Kafka vs bare aiokafka
+	$(BIN)/python bench/bench_classify.py
+
+kafka-start: install ## Start the dev Kafka broker on 127.0.0.1:9092 (data in .data/kafka)
+	bash deploy/kafka/kafka.sh start
+
+kafka-stop: ## Stop the dev Kafka broker
+	bash deploy/kafka/kafka.sh stop
+
+clean: ## Remove the virtualenv, Kafka jars and local data
+	rm -rf $(VENV) deploy/kafka/lib .data .demo
+
+.PHONY: help install run test test-unit lint fmt eval bench-classifier kafka-start kafka-stop clean

@@ -1,0 +1,22 @@
+"""Real local servers and process control for Pactwatch's tests, demo and benchmarks."""
+
+from ._feeds import FeedItem, render_rss
+from ._processes import ServiceProcess, free_port
+from ._seeds import SEEDS_DIR, load_seeds
+from ._servers import FeedServer, SmtpSink, WebhookReceiver
+from ._topics import read_topic
+from ._waiting import wait_until
+
+__all__ = [
+    "SEEDS_DIR",
+    "FeedItem",
+    "FeedServer",
+    "ServiceProcess",
+    "SmtpSink",
+    "WebhookReceiver",
+    "free_port",
+    "load_seeds",
+    "read_topic",
+    "render_rss",
+    "wait_until",
+]

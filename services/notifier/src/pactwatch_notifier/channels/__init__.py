@@ -1,0 +1,15 @@
+"""Delivery channels. Each raises `DeliveryError` saying whether a retry can help."""
+
+from ._errors import DeliveryError
+from .email import EmailSender, render_email
+from .webhook import WebhookSender, alert_id, build_alert, signature_headers
+
+__all__ = [
+    "DeliveryError",
+    "EmailSender",
+    "WebhookSender",
+    "alert_id",
+    "build_alert",
+    "render_email",
+    "signature_headers",
+]

@@ -1,0 +1,130 @@
+"""Shared fixtures: the real Kafka broker, per-test topics, service processes, the seeds."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from pactwatch_devtools import SEEDS_DIR, ServiceProcess, free_port, load_seeds
+from pactwatch_devtools.kafka import KafkaBroker
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def kafka() -> Iterator[str]:
+    """Bootstrap address of a real broker: started for the session unless one is given."""
+    given = os.environ.get("PACTWATCH_TEST_KAFKA_BOOTSTRAP")
+    if given:
+        yield given
+        return
+    broker = KafkaBroker()
+    broker.start()
+    try:
+        yield broker.bootstrap
+    finally:
+        broker.close()
+
+
+@pytest.fixture(scope="session")
+def kafka_broker() -> Iterator[KafkaBroker]:
+    """A broker of the test's own, for tests that stop and start it."""
+    broker = KafkaBroker()
+    broker.start()
+    try:
+        yield broker
+    finally:
+        broker.close()
+
+
+async def create_topics(bootstrap: str, partitions: dict[str, int]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics(
+            [NewTopic(name, n, 1) for name, n in partitions.items()], timeout_ms=30_000
+        )
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+def topics(kafka: str) -> dict[str, str]:
+    """Fresh topics for one test, so tests never see each other's messages."""
+    suffix = uuid.uuid4().hex[:8]
+    names = {
+        "articles": f"t{suffix}.articles",
+        "events": f"t{suffix}.events",
+        "deadletter": f"t{suffix}.deadletter",
+    }
+    asyncio.run(
+        create_topics(kafka, {names["articles"]: 6, names["events"]: 6, names["deadletter"]: 3})
+    )
+    return names
+
+
+@pytest.fixture
+def pipeline_env(kafka: str, topics: dict[str, str]) -> dict[str, str]:
+    """Environment every service of one test shares."""
+    return {
+        "PACTWATCH_KAFKA_BOOTSTRAP": kafka,
+        "PACTWATCH_ARTICLES_TOPIC": topics["articles"],
+        "PACTWATCH_EVENTS_TOPIC": topics["events"],
+        "PACTWATCH_DEAD_LETTER_TOPIC": topics["deadletter"],
+    }
+
+
+StartService = Callable[..., ServiceProcess]
+
+
+@pytest.fixture
+def start_service(tmp_path: Path) -> Iterator[StartService]:
+    """Start a service's console script; at teardown it must stop cleanly on SIGTERM."""
+    started: list[ServiceProcess] = []
+
+    def start(name: str, env: dict[str, str], *, log_name: str | None = None) -> ServiceProcess:
+        port = free_port()
+        prefix = f"PACTWATCH_{name.upper()}_"
+        proc = ServiceProcess(
+            name,
+            [str(BIN / f"pactwatch-{name}")],
+            {
+                **env,
+                prefix + "HTTP_PORT": str(port),
+                prefix + "DATA_DIR": env.get(prefix + "DATA_DIR", str(tmp_path / name)),
+                "PACTWATCH_CLASSIFIER_APP_ID": env.get(
+                    "PACTWATCH_CLASSIFIER_APP_ID", f"pactwatch-classifier-{tmp_path.name}"
+                ),
+                "PACTWATCH_NOTIFIER_GROUP_ID": env.get(
+                    "PACTWATCH_NOTIFIER_GROUP_ID", f"pactwatch-notifier-{tmp_path.name}"
+                ),
+            },
+            port,
+            tmp_path / "logs" / f"{log_name or name}-{len(started)}.log",
+        )
+        started.append(proc)
+        return proc.start()
+
+    yield start
+    codes = {}
+    for proc in reversed(started):
+        if proc.proc is not None and proc.proc.poll() is None:
+            codes[proc.name] = proc.stop()
+    bad = {name: code for name, code in codes.items() if code != 0}
+    assert not bad, f"services did not exit cleanly on SIGTERM: {bad}"
+
+
+@pytest.fixture(scope="session")
+def seeds() -> list[dict[str, Any]]:
+    """The example articles and their labels; skipped with a reason only if the folder is gone."""
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"seed folder {SEEDS_DIR} not present")
+    return load_seeds()
