@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from pactwatch_devtools import FeedItem, render_rss
 
 from pactwatch_crawler.parse import FeedError, html_to_text, parse_feed
 from pactwatch_crawler.sources import Source
+from pactwatch_devtools import FeedItem, render_rss
 
 pytestmark = pytest.mark.unit
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pactwatch_devtools import FeedItem, FeedServer, read_topic, render_rss, wait_until
 
+from pactwatch_devtools import FeedItem, FeedServer, read_topic, render_rss, wait_until
 from pactwatch_schemas import Article, decode
 
 pytestmark = pytest.mark.integration
