@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
 from pactwatch_devtools import SEEDS_DIR, ServiceProcess, free_port, load_seeds
 from pactwatch_devtools.kafka import KafkaBroker
 
