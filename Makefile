@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := schemas services/crawler services/classifier services/notifier deploy/devtools
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
-DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy types-PyYAML "jsonschema[format]>=4.22"
+DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy types-PyYAML "jsonschema[format]>=4.22" "check-jsonschema==0.37.1"  # 0.38+ needs click>=8.5, faust-streaming pins click<8.4
 PYTEST_ARGS ?=
 
 help: ## List the commands
