@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from email.message import Message
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +74,7 @@ def main() -> int:
         if len(alerts) >= args.until_alerts > 0:
             stop.set()
 
-    def on_mail(message: Message) -> None:
+    def on_mail(message: EmailMessage) -> None:
         name = STATE / "mail" / f"{len(list((STATE / 'mail').iterdir())) + 1:03d}.eml"
         name.write_bytes(message.as_bytes())
         say(f"✉️  email to {message['To']}: {message['Subject']}  -> {name.relative_to(REPO)}")

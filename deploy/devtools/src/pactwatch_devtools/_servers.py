@@ -9,8 +9,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -168,18 +168,22 @@ class _Collector:
 class SmtpSink:
     """An aiosmtpd server keeping every message; `replies` scripts failures (e.g. '421 ...')."""
 
-    def __init__(self, port: int = 0, on_message: Callable[[Message], None] | None = None) -> None:
+    def __init__(
+        self, port: int = 0, on_message: Callable[[EmailMessage], None] | None = None
+    ) -> None:
         from ._processes import free_port
 
         self.port = port or free_port()
-        self.messages: list[Message] = []
+        self.messages: list[EmailMessage] = []
         self.replies: list[str] = []
         self.on_message = on_message
         self._lock = threading.Lock()
         self._controller = Controller(_Collector(self), hostname="127.0.0.1", port=self.port)
 
     def store(self, recipients: list[str], content: bytes) -> None:
-        message = message_from_bytes(content)
+        # The modern policy decodes encoded-word headers: Subject reads as the sender wrote it.
+        message = message_from_bytes(content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
         with self._lock:
             self.messages.append(message)
         if self.on_message is not None:
