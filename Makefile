@@ -45,11 +45,15 @@ fmt: install ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-eval: install ## Classifier quality on the labelled corpus and the seeds (precision, recall, F1)
-	$(BIN)/python -m pactwatch_classifier.evaluation
+eval: install ## Classifier quality on the labelled corpus and the seeds; fails below F1 0.95 / party recall 0.85
+	$(BIN)/python -m pactwatch_classifier.evaluation --check
 
 bench-classifier: install ## Classifier speed: classify() per core, and the service over Kafka vs bare aiokafka
 	$(BIN)/python bench/bench_classify.py
+	$(BIN)/python bench/bench_classifier_service.py
+
+bench-notifier: install ## Notifier speed: deliveries/s and p50/p99 latency vs a bare aiohttp POST loop
+	$(BIN)/python bench/bench_notifier.py
 
 kafka-start: install ## Start the dev Kafka broker on 127.0.0.1:9092 (data in .data/kafka)
 	bash deploy/kafka/kafka.sh start
@@ -60,4 +64,4 @@ kafka-stop: ## Stop the dev Kafka broker
 clean: ## Remove the virtualenv, Kafka jars and local data
 	rm -rf $(VENV) deploy/kafka/lib .data .demo
 
-.PHONY: help install run test test-unit lint fmt eval bench-classifier kafka-start kafka-stop clean
+.PHONY: help install run test test-unit lint fmt eval bench-classifier bench-notifier kafka-start kafka-stop clean

@@ -65,9 +65,13 @@ def topics(kafka: str) -> dict[str, str]:
         "articles": f"t{suffix}.articles",
         "events": f"t{suffix}.events",
         "deadletter": f"t{suffix}.deadletter",
+        "retry": f"t{suffix}.notifier-retry",
     }
     asyncio.run(
-        create_topics(kafka, {names["articles"]: 6, names["events"]: 6, names["deadletter"]: 3})
+        create_topics(
+            kafka,
+            {names["articles"]: 6, names["events"]: 6, names["deadletter"]: 3, names["retry"]: 6},
+        )
     )
     return names
 
@@ -80,6 +84,7 @@ def pipeline_env(kafka: str, topics: dict[str, str]) -> dict[str, str]:
         "PACTWATCH_ARTICLES_TOPIC": topics["articles"],
         "PACTWATCH_EVENTS_TOPIC": topics["events"],
         "PACTWATCH_DEAD_LETTER_TOPIC": topics["deadletter"],
+        "PACTWATCH_NOTIFIER_RETRY_TOPIC": topics["retry"],
     }
 
 

@@ -1,0 +1,107 @@
+"""Throughput of `classify` on ~4 KB articles built from the evaluation corpus.
+
+    PYTHONPATH=services/classifier/src python bench/bench_classify.py [--seconds 6]
+
+Three article sets, each ~4 KB (UTF-8), timed separately:
+
+* repeated: one corpus article repeated up to 4 KB, so each bench article has the event
+  density of the corpus (53% of corpus articles report an event);
+* mixed: several different corpus articles concatenated up to 4 KB, so a bench article
+  typically holds three to six events: a worst case, denser than any real news article;
+* no-trigger: the corpus negatives without a trigger word, repeated to 4 KB: the prefilter
+  fast path that most of a real news stream takes.
+
+After a warm-up each loop is timed with process_time (CPU time of this process: the per-core
+figure) and with wall time. Peak RSS of the process is read from getrusage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+from pactwatch_classifier.detect import classify
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "classifier" / "corpus"
+TARGET_BYTES = 4_000
+
+
+def _records() -> list[tuple[str, str]]:
+    records = []
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                records.append((record["title"], record["text"]))
+    if not records:
+        raise SystemExit(f"no corpus found in {CORPUS}")
+    return records
+
+
+def _cut(parts: list[str]) -> str:
+    return "\n\n".join(parts).encode("utf-8")[:TARGET_BYTES].decode("utf-8", "ignore")
+
+
+def build_articles(count: int, mode: str = "mixed", seed: int = 7) -> list[tuple[str, str]]:
+    """`count` articles of ~4 KB made from corpus texts (see the module docstring)."""
+    records = _records()
+    if mode == "no-trigger":
+        records = [r for r in records if not classify(*r).events and not _has_trigger(r[1])]
+    rng = random.Random(seed)
+    articles = []
+    for _ in range(count):
+        title, text = rng.choice(records)
+        parts = [text]
+        while len("\n\n".join(parts).encode("utf-8")) < TARGET_BYTES:
+            parts.append(text if mode != "mixed" else rng.choice(records)[1])
+        articles.append((title, _cut(parts)))
+    return articles
+
+
+def _has_trigger(text: str) -> bool:
+    from pactwatch_classifier.detect import _lexicon
+
+    return bool(_lexicon.scan(text.lower()).triggers)
+
+
+def measure(articles: list[tuple[str, str]], seconds: float) -> tuple[float, float, int]:
+    """(articles per CPU second, articles per wall second, articles done)."""
+    for title, text in articles[:300]:  # warm-up: imports, lazy detectors, caches
+        classify(title, text)
+    done = 0
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    while time.perf_counter() - wall0 < seconds:
+        for title, text in articles:
+            classify(title, text)
+        done += len(articles)
+    cpu = time.process_time() - cpu0
+    wall = time.perf_counter() - wall0
+    return done / cpu, done / wall, done
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=6.0, help="measuring time per set")
+    parser.add_argument("--articles", type=int, default=2_000, help="distinct articles per set")
+    args = parser.parse_args(argv)
+    for mode in ("repeated", "mixed", "no-trigger"):
+        articles = build_articles(args.articles, mode)
+        avg_kb = sum(len(t.encode("utf-8")) for _, t in articles) / len(articles) / 1000
+        per_cpu, per_wall, done = measure(articles, args.seconds)
+        print(
+            f"classify [{mode}]: {per_cpu:,.0f} articles/s per core "
+            f"(avg {avg_kb:.1f} KB, {done} articles; wall {per_wall:,.0f}/s)"
+        )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Settings from environment variables (prefix `PACTWATCH_CLASSIFIER_`), with sane defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pactwatch_schemas import ARTICLES_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC
+
+
+def _shared(name: str) -> AliasChoices:
+    """Accept the service's own variable or the one every service reads."""
+    return AliasChoices(f"PACTWATCH_CLASSIFIER_{name}", f"PACTWATCH_{name}")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PACTWATCH_CLASSIFIER_", extra="ignore")
+
+    kafka_bootstrap: str = Field("127.0.0.1:9092", validation_alias=_shared("KAFKA_BOOTSTRAP"))
+    articles_topic: str = Field(ARTICLES_TOPIC, validation_alias=_shared("ARTICLES_TOPIC"))
+    events_topic: str = Field(EVENTS_TOPIC, validation_alias=_shared("EVENTS_TOPIC"))
+    dead_letter_topic: str = Field(DEAD_LETTER_TOPIC, validation_alias=_shared("DEAD_LETTER_TOPIC"))
+    # The faust app id is the consumer group: replicas with the same id share partitions.
+    app_id: str = "pactwatch-classifier"
+    # faust keeps its local state here (the classifier has no tables; it still wants the folder).
+    data_dir: Path = Path(".data/classifier")
+    topic_partitions: int = Field(6, gt=0)
+    http_host: str = "127.0.0.1"
+    http_port: int = 8002
+    batch_size: int = Field(500, gt=0)
+    batch_within_seconds: float = Field(0.05, gt=0)
+    # faust's per-event stream sensors halve throughput (measured); our metrics cover the service.
+    faust_metrics: bool = False
+    log_level: str = "INFO"
+    log_format: Literal["json", "console"] = "json"

@@ -1,0 +1,353 @@
+"""The pipeline: validate, prefilter, read candidate sentences, merge, enrich, label.
+
+Cost is dominated by the Aho-Corasick scan for articles with no trigger (most news), which
+return after it; only sentences holding a trigger are split out and read by the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache, lru_cache
+
+from . import _context, _lexicon, _rules_en, _rules_zh
+from ._amounts import find_amount
+from ._candidate import Candidate
+from ._dates import find_date
+from ._entities import entities, is_party
+from ._fingerprint import fingerprint, normalise_party
+from ._language import detect_language
+from ._model import Classification, Detection, EventType, InvalidArticle, Label
+from ._places import find_locations, is_place
+from ._sectors import find_sectors
+from ._text import MAX_TEXT_CHARS, Layout, layout, lower_same_length, sanitize, words
+
+MAX_TITLE_CHARS = 2_000
+MAX_CANDIDATE_SENTENCES = 400
+_MAX_EVIDENCE_CHARS = 5_000
+_MAX_SPANS = 20
+_MAX_PARTIES = 50
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_GENERIC = words(
+    """international china chinese national global new hightech zone district city group
+    university park center centre innovation industrial development technology science fund
+    company bank the wuxi"""
+)
+_TITLE_SIGN = re.compile(r"\b(?:signs?|signed|inks?|inked|seals?|sealed)\b|签约|签署|签订", re.I)
+_TITLE_COOP = re.compile(
+    r"\b(?:co-?operat\w*|partner\w*|collaborat\w*|alliance|launch\w*|unveil\w*)|合作|揭牌|携手",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class _Event:
+    type: EventType
+    cameo: str
+    strength: float
+    core: list[str]
+    parties: list[str]
+    spans: list[tuple[int, int]]
+    sentences: list[int]
+    paragraphs: set[int] = field(default_factory=set)
+    explicit: bool = True
+
+
+def classify(
+    title: str,
+    text: str,
+    *,
+    published_at: datetime | None = None,
+    language_hint: str | None = None,
+) -> Classification:
+    """Find the signing and cooperation events an article reports.
+
+    `text` longer than MAX_TEXT_CHARS is truncated (offsets stay valid for the original).
+    Raises InvalidArticle for non-string input or text that is mostly binary.
+    """
+    if not isinstance(title, str):
+        raise InvalidArticle(f"title must be a string, not {type(title).__name__}")
+    if not isinstance(text, str):
+        raise InvalidArticle(f"text must be a string, not {type(text).__name__}")
+    if published_at is not None and not isinstance(published_at, datetime):
+        raise InvalidArticle(
+            f"published_at must be a datetime or None, not {type(published_at).__name__}"
+        )
+    if language_hint is not None and not isinstance(language_hint, str):
+        raise InvalidArticle(
+            f"language_hint must be a string or None, not {type(language_hint).__name__}"
+        )
+    text = sanitize(text[:MAX_TEXT_CHARS])
+    title = sanitize(title[:MAX_TITLE_CHARS])
+    language = detect_language(title, text, language_hint)
+    if not text.strip():
+        return Classification("none", language, ())
+    lowered = lower_same_length(text)
+    scan = _lexicon.scan(lowered)
+    if not scan.triggers:
+        return Classification("none", language, ())
+    if title:
+        scan.context.update(_lexicon.scan(lower_same_length(title)).context)
+    lay = layout(text)
+    ctx = _context.build(
+        scan,
+        title,
+        text,
+        published_at.year if published_at is not None else None,
+        cache(lambda: _lead_parties(text, lay)),
+    )
+    candidates = _candidates(text, lowered, lay, scan, ctx)
+    if not candidates:
+        return Classification("none", language, ())
+    events = _merge(candidates)
+    lead_date = _LeadDate(text, lay, published_at, ctx.ref_year)
+    detections = tuple(
+        _enrich(event, title, text, lay, published_at, ctx.ref_year, lead_date) for event in events
+    )
+    label: Label
+    if any(d.type == "signing" for d in detections):
+        label = "signing"
+    elif detections:
+        label = "cooperation"
+    else:
+        label = "none"
+    return Classification(label, language, detections)
+
+
+def _candidates(
+    text: str, lowered: str, lay: Layout, scan: _lexicon.Scan, ctx: _context.Context
+) -> list[Candidate]:
+    flags: dict[int, set[str]] = {}
+    for pos, category, _word in scan.triggers:
+        if lay.in_furniture(pos):
+            continue
+        idx = lay.sentence_index(pos)
+        start, end = lay.sentences[idx]
+        if not start <= pos < end:
+            continue
+        flags.setdefault(idx, set()).add(category)
+        if len(flags) >= MAX_CANDIDATE_SENTENCES:
+            break
+    found: list[Candidate] = []
+    for idx in sorted(flags):
+        cats = flags[idx]
+        start, end = lay.sentences[idx]
+        sentence = text[start:end]
+        chosen: list[Candidate] = []
+        if _lexicon.ZH_SIGN in cats or _lexicon.ZH_COOP in cats:
+            chosen = _rules_zh.analyse(
+                sentence, ctx, _lexicon.ZH_SIGN in cats, _lexicon.ZH_COOP in cats
+            )
+        if not any(c.type == "signing" for c in chosen) and (
+            _lexicon.SIGN in cats or _lexicon.COOP in cats
+        ):
+            english = _rules_en.analyse(
+                sentence, lowered[start:end], ctx, _lexicon.SIGN in cats, _lexicon.COOP in cats
+            )
+            if english and (not chosen or any(c.type == "signing" for c in english)):
+                chosen = english
+        for cand in chosen:
+            cand.spans = [(start, end)]
+            cand.sentence = idx
+            cand.paragraph = lay.paragraph_of(start)
+            found.append(cand)
+    return found
+
+
+def _lead_parties(text: str, lay: Layout) -> tuple[str, ...]:
+    """Organisations named in the first sentences: the hosts and visitors of a meeting."""
+    names: list[str] = []
+    taken = 0
+    for start, end in lay.sentences:
+        if lay.in_furniture(start):
+            continue
+        sentence = text[start:end]
+        if _HAN.search(sentence):
+            names += _rules_zh.org_names(sentence)
+        else:
+            _toks, ents = entities(sentence)
+            names += [e.text for e in ents if is_party(e) and (e.kind == "org" or is_place(e.text))]
+        taken += 1
+        if taken >= 3 or len(names) >= 4:
+            break
+    return tuple(dict.fromkeys(names))[:4]
+
+
+@lru_cache(maxsize=8192)
+def _key(name: str) -> str | None:
+    for token in normalise_party(name).split():
+        if token not in _GENERIC and not is_place(token.title()) and len(token) > 2:
+            return token
+    return None
+
+
+@lru_cache(maxsize=16384)
+def _same_party(a: str, b: str) -> bool:
+    na, nb = normalise_party(a), normalise_party(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    short, long_ = (na, nb) if len(na) <= len(nb) else (nb, na)
+    if len(short) >= 3 and (
+        f" {short} " in f" {long_} " or (_HAN.search(short) and short in long_)
+    ):
+        return True
+    ka, kb = _key(a), _key(b)
+    return ka is not None and ka == kb
+
+
+def _contains(longer: str, shorter: str) -> bool:
+    return normalise_party(shorter) in normalise_party(longer)
+
+
+def _covers(small: list[str], large: list[str]) -> bool:
+    return all(any(_same_party(p, q) for q in large) for p in small)
+
+
+def _compatible(event: _Event, cand: Candidate) -> bool:
+    if event.type != cand.type:
+        return False
+    if not event.parties or not cand.parties:
+        return cand.paragraph in event.paragraphs and cand.sentence - event.sentences[-1] <= 2
+    small, large = (
+        (cand.parties, event.parties)
+        if len(cand.parties) <= len(event.parties)
+        else (event.parties, cand.parties)
+    )
+    if not _covers(small, large):
+        return False
+    return (
+        cand.paragraph in event.paragraphs
+        or min(len(cand.parties), len(event.parties)) >= 2
+        or event.sentences[0] <= 1
+        or cand.sentence <= 1
+    )
+
+
+def _merge(cands: list[Candidate]) -> list[_Event]:
+    events: list[_Event] = []
+    for cand in cands:
+        target = next((e for e in events if _compatible(e, cand)), None)
+        if target is None:
+            events.append(
+                _Event(
+                    cand.type,
+                    cand.cameo,
+                    cand.strength,
+                    list(cand.core),
+                    list(cand.parties),
+                    list(cand.spans),
+                    [cand.sentence],
+                    {cand.paragraph},
+                    cand.explicit,
+                )
+            )
+            continue
+        target.spans.extend(cand.spans)
+        target.sentences.append(cand.sentence)
+        target.paragraphs.add(cand.paragraph)
+        if not target.core and cand.core:
+            target.core = list(cand.core)
+        for party in cand.parties:
+            same = [i for i, p in enumerate(target.parties) if _same_party(party, p)]
+            if not same:
+                target.parties.append(party)
+            elif len(party) > len(target.parties[same[0]]) and _contains(
+                party, target.parties[same[0]]
+            ):
+                target.parties[same[0]] = party  # keep the fuller name
+        if cand.strength > target.strength:
+            target.strength, target.cameo = cand.strength, cand.cameo
+        target.explicit = target.explicit or cand.explicit
+    # A party-less mention ("witnessed the signing of several projects") is an umbrella for
+    # the specific events when there are any.
+    typed_with_parties = {e.type for e in events if e.parties}
+    events = [e for e in events if e.parties or e.type not in typed_with_parties]
+    signings = [e for e in events if e.type == "signing"]
+    if signings:
+        events = [
+            e
+            for e in events
+            if e.type == "signing"
+            or not any(_covers([p], s.parties) for s in signings for p in e.parties)
+        ]
+    return events
+
+
+class _LeadDate:
+    """The first date of the article's opening sentences, computed once when first needed."""
+
+    def __init__(
+        self, text: str, lay: Layout, published_at: datetime | None, year: int | None
+    ) -> None:
+        self._args = (text, lay, published_at, year)
+        self._value: str | None = None
+        self._done = False
+
+    def get(self) -> str | None:
+        if not self._done:
+            text, lay, published_at, year = self._args
+            chunks = [text[s:e] for s, e in lay.sentences[:8] if not lay.in_furniture(s)]
+            self._value = find_date("\n".join(chunks), published_at, year)
+            self._done = True
+        return self._value
+
+
+def _enrich(
+    event: _Event,
+    title: str,
+    text: str,
+    lay: Layout,
+    published_at: datetime | None,
+    ref_year: int | None,
+    lead_date: _LeadDate,
+) -> Detection:
+    spans = sorted(set(event.spans))[:_MAX_SPANS]
+    evidence = " ".join(text[s:e] for s, e in spans)[:_MAX_EVIDENCE_CHARS]
+    # The sentence after the evidence often carries the figures ("The project has a total
+    # investment of 1.2 billion yuan").
+    last = max(event.sentences)
+    follow = ""
+    if last + 1 < len(lay.sentences):
+        s, e = lay.sentences[last + 1]
+        if lay.paragraph_of(s) in event.paragraphs:
+            follow = text[s:e]
+    amount = find_amount(evidence) or (find_amount(follow) if follow else None)
+    date = find_date(evidence, published_at, ref_year) or lead_date.get()
+    paragraph_text = " ".join(_paragraph(text, lay, p) for p in sorted(event.paragraphs))
+    sectors = find_sectors(paragraph_text[:3000])
+    locations = find_locations(evidence)
+    parties = tuple(event.parties[:_MAX_PARTIES])
+    confidence = event.strength
+    if len(parties) >= 2:
+        confidence += 0.05
+    if not parties:
+        confidence -= 0.15
+    if len(spans) > 1:
+        confidence += 0.03
+    title_pattern = _TITLE_SIGN if event.type == "signing" else _TITLE_COOP
+    if title and title_pattern.search(title):
+        confidence += 0.03
+    confidence = round(min(0.99, max(0.05, confidence)), 3)
+    core = event.core or event.parties
+    return Detection(
+        type=event.type,
+        cameo=event.cameo,
+        confidence=confidence,
+        parties=parties,
+        evidence=evidence,
+        evidence_spans=tuple(spans),
+        locations=locations,
+        amount=amount,
+        date=date,
+        sectors=sectors,
+        fingerprint=fingerprint(event.type, core, date, " ".join(evidence.lower().split())),
+    )
+
+
+def _paragraph(text: str, lay: Layout, index: int) -> str:
+    start = lay.paragraph_starts[index]
+    end = lay.paragraph_starts[index + 1] if index + 1 < len(lay.paragraph_starts) else len(text)
+    return text[start:end]

@@ -1,0 +1,59 @@
+"""Article-level context that changes how a sentence is read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import _lexicon as lx
+
+_OPINION = re.compile(
+    r"\b(?:opinion|commentary|editorial|op-ed|viewpoint|column(?:ist)?|analysis|"
+    r"the author is|the writer is|views expressed|letter to the editor)\b|评论|社论|观点|时评|"
+    r"作者系|本文仅代表",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Flags about the whole article, computed once and read by every sentence rule."""
+
+    sports: bool
+    scam: bool
+    earnings: bool
+    opinion: bool
+    meeting: bool
+    ref_year: int | None
+    lead: Callable[[], tuple[str, ...]] = tuple
+
+    @property
+    def lead_parties(self) -> tuple[str, ...]:
+        """Organisations named in the article's first sentences (computed on first use)."""
+        return self.lead()
+
+
+def build(
+    scan: lx.Scan,
+    title: str,
+    text: str,
+    published_year: int | None,
+    lead: Callable[[], tuple[str, ...]] = tuple,
+) -> Context:
+    sports_words = scan.context_words.get(lx.SPORTS, set())
+    head = title + "\n" + text[:300]
+    ref_year = published_year
+    if ref_year is None:
+        years = [int(y) for y in _YEAR.findall(text[:20000]) if 1990 <= int(y) <= 2100]
+        ref_year = max(years) if years else None
+    return Context(
+        sports=scan.context[lx.SPORTS] >= 3 and len(sports_words) >= 2,
+        scam=scan.context[lx.SCAM] >= 2,
+        earnings=scan.context[lx.EARNINGS] >= 3,
+        opinion=_OPINION.search(head) is not None,
+        meeting=scan.context[lx.MEETING] >= 1,
+        ref_year=ref_year,
+        lead=lead,
+    )

@@ -1,0 +1,297 @@
+"""Named-entity spotting for English news prose, by capitalisation and name shape.
+
+No statistical NER model fits the budget (spaCy's smallest English pipeline alone costs more
+time per article than the whole detector may spend), and organisation names in this domain
+have a regular shape: capitalised words, joined by "of", "for", "and", "the", possibly a
+parenthesised place and a legal suffix ("Pfizer Pharmaceuticals (Wuxi) Co., Ltd."). Each
+entity is typed as an organisation, a person, an event or a bare name (a place or brand),
+from its last word, the title words before it and, for Chinese names in pinyin, the surname.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ._text import words
+
+Kind = Literal["org", "person", "event", "name"]
+
+_TOKEN = re.compile(
+    r"\([^()\n]{1,40}\)"
+    r"|[A-Za-z0-9\u00C0-\u024F](?:[\w·&'’\-]|\.(?=\w))*\.?"
+    r"|[,;:\"“”‘’()–—/]"
+)
+
+_CONNECTORS = frozenset({"of", "for", "and", "the", "de", "du", "la", "des", "&", "tech", "on"})
+_LEGAL_AFTER_COMMA = frozenset(
+    {"ltd", "ltd.", "inc", "inc.", "llc", "limited", "corp", "corp.", "plc", "co.", "ltd.,"}
+)
+_STOP = words(
+    """a an the at on in by for with during after before according to as this that these those
+    he she it they we our its their his her him them both all each some many more most other
+    such also but and or if when while since from into of under over about after across
+    however meanwhile moreover furthermore besides thus therefore then there here today
+    yesterday tomorrow now currently recently previously last next new first second third mr
+    mrs ms dr prof sir madam english january february march april may june july august
+    september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday breaking news update updated
+    photo video source image file what who why how where which whose i you your my me us let
+    please click read tags focusing nearly around over under within through via per among
+    amid following including led together looking based located arriving speaking
+    addressing"""
+)
+_TITLES = words(
+    """mayor vice deputy acting secretary president chairman chairwoman chairperson ceo cfo coo
+    cto director governor minister premier chief general manager head founder co-founder
+    ambassador consul professor prof. dr. mr. ms. mrs. executive party commissioner
+    counsellor counselor councillor representative spokesman spokesperson spokeswoman
+    officer partner managing leader member senator congressman academician dean principal
+    chancellor envoy attaché attache captain king queen prince princess sheikh"""
+)
+_ORG_WORDS = words(
+    """group company companies co. co ltd ltd. inc inc. corp corp. corporation bank university
+    institute center centre zone district city county province government ministry committee
+    commission association chamber fund park hospital academy bureau administration
+    authority council agency office port airlines airline holdings holding pharmaceuticals
+    pharmaceutical pharma technology technologies partners capital ventures energy motors
+    municipality federation foundation laboratory laboratories lab labs college school
+    society alliance consortium union organization organisation department police court
+    exchange trust securities insurance industries systems solutions networks electronics
+    medical health healthcare therapeutics biotech biosciences bioscience logistics airport
+    railway railways media telecom mobile steel chemical chemicals materials automotive auto
+    power grid petroleum oil mining resources investment investments development platform
+    incubator cluster commerce llc plc gmbh ag s.a. enterprise enterprises manufacturing
+    semiconductor semiconductors microelectronics electric robotics software cloud data town
+    village state region prefecture area province municipal people's"""
+)
+_EVENT_WORDS = words(
+    """expo forum conference summit fair exhibition festival games week ceremony meeting
+    congress symposium dialogue award awards olympics cup championship championships plan
+    program programme initiative strategy session sessions day show tour competition contest
+    seminar workshop roadshow"""
+)
+_SPEECH = words(
+    """said says stressed noted added told emphasized emphasised introduced hoped expressed
+    pointed stated remarked explained urged called welcomed praised thanked believes
+    believed announced witnessed met visited presided attended delivered"""
+)
+_CN_SURNAMES = words(
+    """wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo zheng
+    liang xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang yu du
+    ye cheng wei su lv lu ding ren yao shen zhong cui tan fan jin shi liao jia xia fu fang
+    zou xiong bai meng qin qiu hou yin xue yan duan lei long tao mao hao gu gong shao wan
+    qian lai kong wen qi chang ge jiao kang niu hong mo zhuang geng xing lang ni ou bao ai
+    bi bian chai chi dai fei gan guan hua ji ju kou lan le lian ling mei miao ning pang pei
+    pu qiao qu rao rong sang sha shang shu si tong wo xi xian xiang xin you zhan zuo"""
+)
+
+
+@dataclass(slots=True)
+class Entity:
+    """A capitalised name in a sentence; offsets are relative to the sentence."""
+
+    text: str
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int  # exclusive
+    kind: Kind
+    possessive: bool
+    quoted: bool
+
+
+@dataclass(slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    lower: str
+
+
+def tokenize(sentence: str) -> list[Token]:
+    return [
+        Token(m.group(0), m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(sentence)
+    ]
+
+
+def _is_cap(tok: Token) -> bool:
+    text = tok.text
+    first = text[0]
+    if first.isupper():
+        return True
+    if first.islower() and text.islower():
+        return False
+    if first.islower():
+        return any(c.isupper() for c in text[1:4])  # iPhone, i·Campus, eBay
+    return first.isdigit() and any(c.isupper() for c in text)  # 3M, 5G? (digit + capital)
+
+
+def _bare(lower: str) -> str:
+    if lower.endswith(("'s", "’s")):
+        lower = lower[:-2]
+    return lower.rstrip(".")
+
+
+def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Token], list[Entity]]:
+    """Find the capitalised names of `sentence` and type each one."""
+    toks = tokens if tokens is not None else tokenize(sentence)
+    found: list[Entity] = []
+    quoted = _quote_mask(toks)
+    i = 0
+    n = len(toks)
+    while i < n:
+        tok = toks[i]
+        if not _is_cap(tok) or _bare(tok.lower) in _STOP:
+            i += 1
+            continue
+        j = i + 1
+        has_of = False
+        while j < n:
+            prev = toks[j - 1].lower
+            if prev.endswith(("'s", "’s")) and prev not in ("people's", "people’s"):
+                break
+            cur = toks[j]
+            if _is_cap(cur) and _bare(cur.lower) not in _BREAK:
+                j += 1
+                continue
+            if cur.text.startswith("(") and len(cur.text) > 2 and _is_cap_text(cur.text[1:]):
+                j += 1
+                continue
+            if cur.text == "," and j + 1 < n and toks[j + 1].lower in _LEGAL_AFTER_COMMA:
+                j += 2
+                continue
+            if cur.lower in _CONNECTORS and cur.lower != "on":
+                k = j
+                while k < n and toks[k].lower in _CONNECTORS:
+                    k += 1
+                ok = k < n and _is_cap(toks[k]) and _bare(toks[k].lower) not in _BREAK
+                if cur.lower == "and" and ok:
+                    left_last = _bare(toks[j - 1].lower)
+                    ok = left_last not in _ORG_WORDS and (has_of or _org_ahead(toks, k))
+                if cur.lower == "the" and not (j > i and toks[j - 1].lower in ("of", "for")):
+                    ok = False
+                if ok:
+                    if cur.lower in ("of", "for"):
+                        has_of = True
+                    j = k
+                    continue
+            break
+        entity = _make_entity(sentence, toks, i, j, quoted[i])
+        if entity is not None:
+            found.append(entity)
+        i = j
+    return toks, found
+
+
+_ADJECTIVES = words(
+    """chinese foreign local national international global european american asian african
+    british german french japanese korean russian indian dutch italian spanish sino"""
+)
+_BREAK = words(
+    """sign signs signed signing inks inked seals sealed launches launched unveils unveiled
+    teams joins visits visited meets met deepen deepens with and to on says said agree
+    agrees agreed"""
+)
+
+
+def _org_ahead(toks: list[Token], k: int) -> bool:
+    """Whether the capitalised run starting at token k contains an organisation word."""
+    while k < len(toks) and _is_cap(toks[k]) and _bare(toks[k].lower) not in _BREAK:
+        if _bare(toks[k].lower) in _ORG_WORDS:
+            return True
+        k += 1
+    return False
+
+
+def _is_cap_text(text: str) -> bool:
+    return bool(text) and text[0].isupper()
+
+
+def _quote_mask(toks: list[Token]) -> list[bool]:
+    mask = [False] * len(toks)
+    inside = False
+    for idx, tok in enumerate(toks):
+        if tok.text in ("“", "”", '"'):
+            if tok.text == "“":
+                inside = True
+            elif tok.text == "”":
+                inside = False
+            else:
+                inside = not inside
+            continue
+        mask[idx] = inside
+    return mask
+
+
+def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool) -> Entity | None:
+    # Strip title words in front ("Vice Mayor Zhou Wendong", "Secretary of the ... Committee").
+    start_tok = i
+    titled = False
+    while start_tok < j and _bare(toks[start_tok].lower) in _TITLES:
+        start_tok += 1
+        titled = True
+    if titled:
+        while start_tok < j and toks[start_tok].lower in _CONNECTORS:
+            start_tok += 1
+            titled = False  # "President of X": X is the organisation, not a person
+    if start_tok >= j:
+        return None
+    last = toks[j - 1]
+    possessive = last.lower.endswith(("'s", "’s")) and last.lower not in (
+        "people's",
+        "people’s",
+    )
+    start = toks[start_tok].start
+    end = last.end - (2 if possessive else 0)
+    text = sentence[start:end]
+    if text.endswith(".") and _bare(text.rsplit(" ", 1)[-1].lower()) not in _LEGAL_AFTER_COMMA | {
+        "co",
+        "ltd",
+        "inc",
+        "corp",
+    }:
+        text = text[:-1]
+        end -= 1
+    words = [_bare(t.lower) for t in toks[start_tok:j]]
+    if possessive:
+        words[-1] = _bare(words[-1])
+    kind = _kind(words, titled, sentence, end, toks, j)
+    if len(text) < 2:
+        return None
+    if len(words) == 1 and (
+        words[0] in _ADJECTIVES
+        or (words[0].endswith(("ian", "ese", "ish")) and not text.isupper())
+        or (len(words[0]) > 5 and words[0].endswith("ly") and words[0] != "italy")
+    ):
+        return None
+    return Entity(text, start, end, start_tok, j, kind, possessive, quoted)
+
+
+def _kind(
+    words: list[str], titled: bool, sentence: str, end: int, toks: list[Token], j: int
+) -> Kind:
+    last = words[-1]
+    if last in _EVENT_WORDS or (
+        len(words) > 1 and words[-1].isdigit() and words[-2] in _EVENT_WORDS
+    ):
+        return "event"
+    has_org = any(w in _ORG_WORDS for w in words)
+    if has_org:
+        return "org"
+    if titled:
+        return "person"
+    if 2 <= len(words) <= 3 and words[0] in _CN_SURNAMES and all(w.isalpha() for w in words):
+        return "person"
+    nxt = toks[j].lower if j < len(toks) else ""
+    if nxt == "," and j + 1 < len(toks) and _bare(toks[j + 1].lower) in _TITLES:
+        return "person"
+    if 2 <= len(words) <= 3 and nxt in _SPEECH:
+        return "person"
+    return "name"
+
+
+def is_party(entity: Entity) -> bool:
+    """Organisations and bare names (cities, brands) can be parties; people and events not."""
+    return entity.kind in ("org", "name") and not entity.quoted

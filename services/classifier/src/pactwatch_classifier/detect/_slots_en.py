@@ -1,0 +1,237 @@
+"""Party slots of an English clause: the subject before a verb, the "with" object, the pair
+after "between", the agent after "by", possessives after a "signing of".
+
+Slots are read from the token sequence around the trigger verb rather than by parsing: news
+sentences about agreements are formulaic ("A signed a strategic cooperation agreement with
+B", "A and B inked a deal", "an agreement between A and B was signed"), and a slot reading is
+far more precise than taking every name in the sentence, which matters for fingerprints.
+"""
+
+from __future__ import annotations
+
+from ._entities import Entity, Token, is_party
+from ._text import words
+
+_SKIP_BEFORE_VERB = words(
+    """has have had also formally officially jointly successfully today yesterday recently
+    finally further then both all respectively separately each once again subsequently on
+    monday tuesday wednesday thursday friday saturday sunday just newly already this week
+    month that same day earlier later tonight is are was were been be being will would"""
+)
+_PREPOSITIONS = words(
+    """at on in by from of with to for during after before under over into via among amid about
+    around near across between behind through toward towards this that these those its his
+    her their our"""
+)
+_LIST_GLUE = frozenset({",", "and", "&", "as", "well"})
+
+
+def _entity_ending_at(entities: list[Entity], tok_end: int) -> int:
+    for idx, ent in enumerate(entities):
+        if ent.tok_end == tok_end:
+            return idx
+    return -1
+
+
+def _entity_starting_at(entities: list[Entity], tok_start: int) -> int:
+    for idx, ent in enumerate(entities):
+        if ent.tok_start == tok_start:
+            return idx
+    return -1
+
+
+def _list_forward(toks: list[Token], entities: list[Entity], idx: int, limit: int) -> list[Entity]:
+    """Entity at `idx` and the ones coordinated after it ("A, B and C")."""
+    found = [entities[idx]]
+    cur = entities[idx].tok_end
+    while True:
+        k = cur
+        while k < limit and k < len(toks) and toks[k].lower in _LIST_GLUE:
+            k += 1
+        if k == cur or k >= limit:
+            return found
+        if k < len(toks) and toks[k].lower == "the":
+            k += 1
+        nxt = _entity_starting_at(entities, k)
+        steps = 0
+        while nxt < 0 and steps < 3 and k < limit and _descriptor(toks[k], entities, k):
+            k += 1
+            steps += 1
+            nxt = _entity_starting_at(entities, k)
+        if nxt >= 0 and entities[nxt].possessive:
+            after = _entity_starting_at(entities, entities[nxt].tok_end)
+            if after >= 0:
+                nxt = after
+        if nxt < 0:
+            return found
+        found.append(entities[nxt])
+        cur = entities[nxt].tok_end
+
+
+def _list_backward(toks: list[Token], entities: list[Entity], idx: int) -> list[Entity]:
+    """Entity at `idx` and the ones coordinated before it ("A and carmaker B", "A, a city of
+    C, and B")."""
+    found = [entities[idx]]
+    cur = entities[idx].tok_start
+    while True:
+        k = cur - 1
+        k = _skip_possessor(toks, entities, k)
+        k = _skip_descriptors(toks, k)
+        glue = 0
+        while k >= 0 and toks[k].lower in _LIST_GLUE:
+            k -= 1
+            glue += 1
+        if glue == 0 or k < 0:
+            return found
+        k = _skip_descriptors(toks, k)
+        prev = _entity_ending_at(entities, k + 1)
+        if prev < 0:
+            return found
+        before = toks[entities[prev].tok_start - 1].lower if entities[prev].tok_start > 0 else ""
+        if before == "with":
+            return found
+        if before in _APPOSITIVE_PREPS:
+            # "A, a county-level city of C, and B": C describes A; jump to A.
+            jump = _appositive_head(toks, entities, entities[prev].tok_start)
+            if jump < 0:
+                return found
+            prev = jump
+        found.append(entities[prev])
+        cur = entities[prev].tok_start
+
+
+_APPOSITIVE_PREPS = frozenset({"of", "in", "at", "from", "for", "near"})
+_DESCRIPTOR_STOP = (
+    _PREPOSITIONS
+    | _LIST_GLUE
+    | frozenset(
+        {
+            "signed",
+            "inked",
+            "said",
+            "has",
+            "have",
+            "had",
+            "is",
+            "are",
+            "was",
+            "were",
+            "which",
+            "who",
+        }
+    )
+)
+
+
+def _skip_descriptors(toks: list[Token], k: int, limit: int = 3) -> int:
+    """Step back over up to `limit` lower-case words ("the provincial government")."""
+    steps = 0
+    while (
+        k >= 0
+        and steps < limit
+        and toks[k].text[:1].islower()
+        and toks[k].text.isalpha()
+        and toks[k].lower not in _DESCRIPTOR_STOP
+    ):
+        k -= 1
+        steps += 1
+    if k >= 0 and toks[k].lower == "the":
+        k -= 1
+    return k
+
+
+def _skip_possessor(toks: list[Token], entities: list[Entity], k: int) -> int:
+    """Step back over a possessor right before a name ("Hong Kong's MTR")."""
+    idx = _entity_ending_at(entities, k + 1)
+    if idx >= 0 and entities[idx].possessive:
+        return entities[idx].tok_start - 1
+    return k
+
+
+def _appositive_head(toks: list[Token], entities: list[Entity], tok: int) -> int:
+    for k in range(tok - 1, max(-1, tok - 10), -1):
+        if toks[k].text == ",":
+            return _entity_ending_at(entities, k)
+    return -1
+
+
+_PRONOUNS = frozenset({"it", "they", "company", "firm", "group", "companies", "firms", "we"})
+
+
+def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[Entity]:
+    """The names acting as subject of the verb at token `verb_tok`."""
+    k = verb_tok - 1
+    while k >= 0 and toks[k].lower in _SKIP_BEFORE_VERB:
+        k -= 1
+    if k < 0:
+        return []
+    idx = _entity_ending_at(entities, k + 1)
+    if idx >= 0:
+        return [e for e in _list_backward(toks, entities, idx) if is_party(e)]
+    if toks[k].lower in _PRONOUNS:
+        # "X said on Tuesday it had signed ...": the pronoun stands for the first
+        # organisation named before it.
+        before = [e for e in entities if e.tok_end <= k and is_party(e)]
+        orgs = [e for e in before if e.kind == "org"]
+        return (orgs or before)[:1]
+    if toks[k].text == ",":
+        # Appositive between subject and verb: take the first name of the clause that is
+        # not inside a leading prepositional phrase, and the names listed with it.
+        for idx, ent in enumerate(entities):
+            if ent.tok_end > verb_tok:
+                break
+            prev1 = toks[ent.tok_start - 1].lower if ent.tok_start > 0 else ""
+            prev2 = toks[ent.tok_start - 2].lower if ent.tok_start > 1 else ""
+            if prev1 in _PREPOSITIONS or prev2 in _PREPOSITIONS or not is_party(ent):
+                continue
+            return [e for e in _list_forward(toks, entities, idx, verb_tok) if is_party(e)]
+    return []
+
+
+def after_word(
+    toks: list[Token], entities: list[Entity], words: frozenset[str], start_tok: int, span: int
+) -> list[Entity]:
+    """Names right after the first of `words` found within `span` tokens of `start_tok`."""
+    end = min(len(toks), start_tok + span)
+    for k in range(start_tok, end):
+        if toks[k].lower in words:
+            m = k + 1
+            while m < len(toks) and toks[m].lower in ("the", "a", "an", "both", "its", "their"):
+                m += 1
+            idx = _entity_starting_at(entities, m)
+            steps = 0
+            while idx < 0 and steps < 3 and m < len(toks) and _descriptor(toks[m], entities, m):
+                m += 1
+                steps += 1
+                idx = _entity_starting_at(entities, m)
+            if idx >= 0 and entities[idx].possessive:
+                nxt = _entity_starting_at(entities, entities[idx].tok_end)
+                if nxt >= 0:
+                    idx = nxt
+            if idx >= 0:
+                found = _list_forward(toks, entities, idx, len(toks))
+                return [e for e in found if is_party(e)]
+    return []
+
+
+def _descriptor(tok: Token, entities: list[Entity], m: int) -> bool:
+    if tok.text[:1].islower() and tok.text.isalpha() and tok.lower not in _DESCRIPTOR_STOP:
+        return True
+    # A demonym before the name: "with Serbian utility EPS".
+    return tok.text[:1].isupper() and tok.lower.endswith(("ian", "ese", "ish", "ean"))
+
+
+def between(toks: list[Token], entities: list[Entity]) -> list[Entity]:
+    for k, tok in enumerate(toks):
+        if tok.lower == "between":
+            return after_word(toks, entities, frozenset({"between"}), k, 1)
+    return []
+
+
+def possessives(entities: list[Entity], from_tok: int) -> list[Entity]:
+    return [e for e in entities if e.possessive and e.tok_start >= from_tok and is_party(e)]
+
+
+def fallback(entities: list[Entity]) -> list[Entity]:
+    """Every party-like name in the sentence, for sentences whose slots are empty."""
+    return [e for e in entities if is_party(e)]
