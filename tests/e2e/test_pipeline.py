@@ -103,7 +103,7 @@ def test_seed_signings_reach_webhook_and_email(
                 url
                 for m in smtp.messages
                 for url in wanted
-                if url in m.get_payload(decode=True).decode()
+                if url in m.get_body(("plain",)).get_content()
             }
 
         wait_until(lambda: mailed_urls() == wanted, 60, "an email for each signing seed")
@@ -126,7 +126,7 @@ def test_seed_signings_reach_webhook_and_email(
         )
         assert classifier.metric("pactwatch_classifier_articles_total", {"label": "none"}) >= 1
         assert ordinary.link not in alerted_urls()
-        assert not any(ordinary.link in m.get_payload(decode=True).decode() for m in smtp.messages)
+        assert not any(ordinary.link in m.get_body(("plain",)).get_content() for m in smtp.messages)
         # Exactly one delivery per (subscription, event).
         ids = [r.headers["webhook-id"] for r in hooks.received]
         assert len(ids) == len(set(ids))

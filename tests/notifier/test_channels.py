@@ -66,7 +66,7 @@ def test_email_subject_says_what_happened() -> None:
     msg = render_email(sender="a@b.org", to="c@d.org", message_id="m1", event=event())
     assert msg["Subject"].startswith("Signing: Binhu District × Pfizer Pharmaceuticals")
     assert msg["Message-ID"] == "<m1@pactwatch>"
-    body = msg.get_content()
+    body = msg.get_body(("plain",)).get_content()
     assert "https://example.org/a" in body
     assert "1,200,000,000 CNY" in body
     assert "2023-11-05" in body

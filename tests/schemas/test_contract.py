@@ -98,11 +98,31 @@ def dead() -> ps.DeadLetter:
     return d.model_copy(update={"attempts": [ps.Attempt(at=NOW, outcome="500 from receiver")]})
 
 
+def alert_with_sources() -> ps.Alert:
+    e = event()
+    other = e.article.model_copy(update={"id": "f" * 32, "source_id": "other-site"})
+    return alert().model_copy(update={"sources": [e.article, other], "update": True})
+
+
+def retry() -> ps.NotifierRetry:
+    return ps.NotifierRetry(
+        schema_version=1,
+        subscription_id="sub-1",
+        event=event(),
+        attempt=2,
+        not_before=NOW,
+        chain="first",
+        attempts=[ps.Attempt(at=NOW, outcome="https://hooks.example.org answered 503")],
+    )
+
+
 CASES: list[tuple[str, type[BaseModel], Any]] = [
     ("article", ps.Article, article),
     ("event", ps.Event, event),
     ("alert", ps.Alert, alert),
+    ("alert", ps.Alert, alert_with_sources),
     ("dead_letter", ps.DeadLetter, dead),
+    ("notifier_retry", ps.NotifierRetry, retry),
 ]
 
 
@@ -128,7 +148,7 @@ def _object_schemas(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, d
     return props
 
 
-@pytest.mark.parametrize(("name", "model", "make"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("name", "model", "make"), CASES, ids=[c[2].__name__ for c in CASES])
 def test_fields_and_required_agree(name: str, model: type[BaseModel], make: Any) -> None:
     schema = ps.load_schema(name)
     assert set(schema["properties"]) == set(model.model_fields)
@@ -144,12 +164,13 @@ def test_nested_objects_agree() -> None:
         sub = event_schema["$defs"][def_name]
         assert set(sub["properties"]) == set(model.model_fields), def_name
         assert set(sub["required"]) == {n for n, f in model.model_fields.items() if f.is_required()}
-    attempt = ps.load_schema("dead_letter")["properties"]["attempts"]["items"]
-    assert set(attempt["properties"]) == set(ps.Attempt.model_fields)
-    assert set(attempt["required"]) == set(ps.Attempt.model_fields)
+    for name in ("dead_letter", "notifier_retry"):
+        attempt = ps.load_schema(name)["properties"]["attempts"]["items"]
+        assert set(attempt["properties"]) == set(ps.Attempt.model_fields), name
+        assert set(attempt["required"]) == set(ps.Attempt.model_fields), name
 
 
-@pytest.mark.parametrize(("name", "model", "make"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("name", "model", "make"), CASES, ids=[c[2].__name__ for c in CASES])
 def test_model_output_is_valid_json_schema(name: str, model: type[BaseModel], make: Any) -> None:
     message = make()
     data = _as_json(message)
@@ -198,7 +219,7 @@ EVENT_SPECIFIC = [
 ]
 
 
-@pytest.mark.parametrize(("name", "model", "make"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("name", "model", "make"), CASES, ids=[c[2].__name__ for c in CASES])
 def test_both_reject_the_same_broken_messages(name: str, model: type[BaseModel], make: Any) -> None:
     cases = _mutations(name, _as_json(make()))
     assert len(cases) > 3
@@ -206,6 +227,29 @@ def test_both_reject_the_same_broken_messages(name: str, model: type[BaseModel],
         by_schema = validator(name).is_valid(data)
         by_model = _accepted_by_model(model, data)
         assert by_schema == by_model, f"{name}: {label}: schema={by_schema} model={by_model}"
+
+
+NOTIFIER_SPECIFIC = [
+    ("alert", alert_with_sources, "source without url", lambda d: d["sources"][1].pop("url")),
+    ("alert", alert_with_sources, "21 sources", lambda d: d.update(sources=d["sources"] * 11)),
+    ("alert", alert_with_sources, "update not a boolean", lambda d: d.update(update="yes")),
+    ("notifier_retry", retry, "attempt 0", lambda d: d.update(attempt=0)),
+    ("notifier_retry", retry, "empty chain", lambda d: d.update(chain="")),
+    ("notifier_retry", retry, "naive not_before", lambda d: d.update(not_before="2026-01-01T00")),
+    ("notifier_retry", retry, "bad nested event", lambda d: d["event"].update(type="gossip")),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "label", "mutate"), NOTIFIER_SPECIFIC, ids=[c[2] for c in NOTIFIER_SPECIFIC]
+)
+def test_notifier_constraints_agree(name: str, make: Any, label: str, mutate: Any) -> None:
+    model = {"alert": ps.Alert, "notifier_retry": ps.NotifierRetry}[name]
+    data = _as_json(make())
+    assert validator(name).is_valid(data) and _accepted_by_model(model, data)
+    mutate(data)
+    assert not validator(name).is_valid(data), label
+    assert not _accepted_by_model(model, data), label
 
 
 @pytest.mark.parametrize(("label", "mutate"), EVENT_SPECIFIC, ids=[c[0] for c in EVENT_SPECIFIC])

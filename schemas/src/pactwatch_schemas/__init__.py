@@ -20,6 +20,7 @@ from ._models import (
     DeadLetterReason,
     Event,
     EventType,
+    NotifierRetry,
 )
 from ._topics import ARTICLES_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, NOTIFIER_RETRY_TOPIC
 
@@ -42,6 +43,7 @@ __all__ = [
     "DecodeError",
     "Event",
     "EventType",
+    "NotifierRetry",
     "dead_letter",
     "decode",
     "encode",

@@ -12,6 +12,7 @@ SCHEMA_FILES = {
     "event": "event.v1.json",
     "alert": "alert.v1.json",
     "dead_letter": "dead_letter.v1.json",
+    "notifier_retry": "notifier_retry.v1.json",
 }
 
 
@@ -26,6 +27,7 @@ def schema_dir() -> Path:
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    """The parsed JSON Schema named `article`, `event`, `alert` or `dead_letter`."""
+    """The parsed JSON Schema named `article`, `event`, `alert`, `dead_letter` or
+    `notifier_retry`."""
     data: dict[str, Any] = json.loads((schema_dir() / SCHEMA_FILES[name]).read_text("utf-8"))
     return data

@@ -111,6 +111,8 @@ class Alert(_Message):
     subscription_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     event: Event
     sent_at: Timestamp
+    sources: Annotated[list[ArticleRef], Field(max_length=20)] = Field(default_factory=list)
+    update: Annotated[bool, Strict()] = False
 
 
 class Attempt(_Message):
@@ -118,6 +120,19 @@ class Attempt(_Message):
 
     at: Timestamp
     outcome: Annotated[str, StringConstraints(max_length=500)]
+
+
+class NotifierRetry(_Message):
+    """A delivery waiting for its next attempt, on the notifier's retry topic
+    (`notifier_retry.v1.json`)."""
+
+    schema_version: Literal[1]
+    subscription_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    event: Event
+    attempt: Annotated[int, Field(ge=1)]
+    not_before: Timestamp
+    chain: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    attempts: Annotated[list[Attempt], Field(max_length=50)] = Field(default_factory=list)
 
 
 class DeadLetter(_Message):

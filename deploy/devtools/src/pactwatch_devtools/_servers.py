@@ -106,21 +106,34 @@ class ReceivedWebhook:
         return json.loads(self.body)
 
 
+@dataclass
+class AnsweredRequest:
+    """Any request the receiver answered, scripted failures included."""
+
+    webhook_id: str | None
+    status: int
+    at: float = field(default_factory=time.time)
+
+
 class WebhookReceiver(_HttpServer):
     """Records every POST; verifies Standard Webhooks signatures with the reference library.
 
     `responses` scripts the answers (status, headers) for the first requests, e.g. a
-    flaky endpoint; after the script it answers 200.
+    flaky endpoint; after the script it answers 200. `received` keeps the accepted ones,
+    `answered` every request with its status and time. `delay_seconds` makes each request
+    take that long before it is answered (a slow endpoint).
     """
 
     def __init__(self, secret: str | None = None, port: int = 0) -> None:
         self.secret = secret
         self.received: list[ReceivedWebhook] = []
+        self.answered: list[AnsweredRequest] = []
         self.responses: list[tuple[int, dict[str, str]]] = []
+        self.delay_seconds = 0.0
         self._lock = threading.Lock()
         self._verifier = Webhook(secret) if secret else None
         self.on_receive: Callable[[ReceivedWebhook], None] | None = None
-        super().__init__(self._route)
+        super().__init__(self._route, port=port)
 
     @property
     def url(self) -> str:
@@ -137,12 +150,16 @@ class WebhookReceiver(_HttpServer):
                 verified = True
             except WebhookVerificationError:
                 verified = False
+        if self.delay_seconds:
+            time.sleep(self.delay_seconds)
         with self._lock:
             if self.responses:
                 status, extra = self.responses.pop(0)
+                self.answered.append(AnsweredRequest(headers.get("webhook-id"), status))
                 return status, extra, b""
             item = ReceivedWebhook(headers=headers, body=body, verified=verified)
             self.received.append(item)
+            self.answered.append(AnsweredRequest(headers.get("webhook-id"), 200))
         if self.on_receive is not None:
             self.on_receive(item)
         return 200, {"Content-Type": "application/json"}, b'{"ok": true}'

@@ -1,14 +1,23 @@
-"""Which (subscription, event) pairs were delivered: the notifier's idempotency record.
+"""The notifier's SQLite store: what was delivered, how far each retry chain got, which
+subscriptions a receiver disabled (410 Gone), and which articles reported each event.
 
-Consumption is at least once, so an event can come back after a crash or rebalance;
-a pair found here is not delivered again. It is written right after the receiver
-accepted, and before the Kafka offset is committed.
+Consumption is at least once, so an event (or a retry record) can come back after a crash or
+a rebalance. A (subscription, event) pair found delivered is not delivered again; a retry
+record whose attempt this replica already handed on is skipped. Both are written right after
+the outcome is known and before the Kafka offset is committed.
+
+The store is per replica (a file in the data dir): see the README on partitions moving.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+
+from pactwatch_schemas import ArticleRef
+
+#: Articles kept per event for the alert's `sources` (the schema allows 20).
+MAX_SOURCES = 20
 
 
 class DeliveryLog:
@@ -17,29 +26,127 @@ class DeliveryLog:
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS deliveries ("
-            " subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, channel TEXT NOT NULL,"
-            " delivered_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,"
-            " PRIMARY KEY (subscription_id, event_id))"
+        self._db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS delivery_log (
+              subscription_id TEXT NOT NULL, event_id TEXT NOT NULL,
+              article_id TEXT NOT NULL DEFAULT '', channel TEXT NOT NULL,
+              delivered_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+              PRIMARY KEY (subscription_id, event_id, article_id));
+            CREATE TABLE IF NOT EXISTS progress (
+              subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, article_id TEXT NOT NULL,
+              chain TEXT NOT NULL, attempt INTEGER NOT NULL,
+              PRIMARY KEY (subscription_id, event_id, article_id, chain));
+            CREATE TABLE IF NOT EXISTS disabled (
+              subscription_id TEXT PRIMARY KEY, reason TEXT NOT NULL,
+              disabled_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);
+            CREATE TABLE IF NOT EXISTS event_articles (
+              event_id TEXT NOT NULL, article_id TEXT NOT NULL, ref TEXT NOT NULL,
+              seen_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+              PRIMARY KEY (event_id, article_id));
+            """
         )
+        self._migrate_foundation_table()
 
-    def delivered(self, subscription_id: str, event_id: str) -> bool:
+    def _migrate_foundation_table(self) -> None:
+        """The first release keyed `deliveries` by (subscription, event) only: carry it over."""
+        old = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'"
+        ).fetchone()
+        if old is not None:
+            self._db.executescript(
+                "BEGIN;"
+                "INSERT OR IGNORE INTO delivery_log"
+                " (subscription_id, event_id, channel, delivered_at)"
+                " SELECT subscription_id, event_id, channel, delivered_at FROM deliveries;"
+                "DROP TABLE deliveries;"
+                "COMMIT;"
+            )
+
+    # -- delivered pairs -------------------------------------------------------------------
+    def delivered(self, subscription_id: str, event_id: str, article_id: str = "") -> bool:
         row = self._db.execute(
-            "SELECT 1 FROM deliveries WHERE subscription_id = ? AND event_id = ?",
+            "SELECT 1 FROM delivery_log"
+            " WHERE subscription_id = ? AND event_id = ? AND article_id = ?",
+            (subscription_id, event_id, article_id),
+        ).fetchone()
+        return row is not None
+
+    def delivered_any(self, subscription_id: str, event_id: str) -> bool:
+        """Whether this subscriber got any alert for the event, from whichever article."""
+        row = self._db.execute(
+            "SELECT 1 FROM delivery_log WHERE subscription_id = ? AND event_id = ? LIMIT 1",
             (subscription_id, event_id),
         ).fetchone()
         return row is not None
 
-    def record(self, subscription_id: str, event_id: str, channel: str) -> None:
+    def record(
+        self, subscription_id: str, event_id: str, channel: str, article_id: str = ""
+    ) -> None:
         self._db.execute(
-            "INSERT OR IGNORE INTO deliveries (subscription_id, event_id, channel)"
-            " VALUES (?, ?, ?)",
-            (subscription_id, event_id, channel),
+            "INSERT OR IGNORE INTO delivery_log (subscription_id, event_id, article_id, channel)"
+            " VALUES (?, ?, ?, ?)",
+            (subscription_id, event_id, article_id, channel),
         )
 
     def count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0])
+        return int(self._db.execute("SELECT COUNT(*) FROM delivery_log").fetchone()[0])
+
+    # -- retry chains ----------------------------------------------------------------------
+    def handed_on(self, subscription_id: str, event_id: str, article_id: str, chain: str) -> int:
+        """The highest attempt of this chain already finished here (0: none)."""
+        row = self._db.execute(
+            "SELECT attempt FROM progress WHERE subscription_id = ? AND event_id = ?"
+            " AND article_id = ? AND chain = ?",
+            (subscription_id, event_id, article_id, chain),
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def hand_on(
+        self, subscription_id: str, event_id: str, article_id: str, chain: str, attempt: int
+    ) -> None:
+        self._db.execute(
+            "INSERT INTO progress (subscription_id, event_id, article_id, chain, attempt)"
+            " VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET attempt = MAX(attempt, excluded.attempt)",
+            (subscription_id, event_id, article_id, chain, attempt),
+        )
+
+    # -- disabled subscriptions ------------------------------------------------------------
+    def disable(self, subscription_id: str, reason: str) -> bool:
+        """Mark disabled; True if it was not disabled before."""
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO disabled (subscription_id, reason) VALUES (?, ?)",
+            (subscription_id, reason[:500]),
+        )
+        return cursor.rowcount > 0
+
+    def enable(self, subscription_id: str) -> bool:
+        cursor = self._db.execute(
+            "DELETE FROM disabled WHERE subscription_id = ?", (subscription_id,)
+        )
+        return cursor.rowcount > 0
+
+    def disabled(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT subscription_id, reason FROM disabled").fetchall())
+
+    # -- articles per event ----------------------------------------------------------------
+    def add_source(self, event_id: str, ref: ArticleRef) -> bool:
+        """Remember that `ref` reported the event; True if it is new."""
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO event_articles (event_id, article_id, ref) VALUES (?, ?, ?)",
+            (event_id, ref.id, ref.model_dump_json()),
+        )
+        return cursor.rowcount > 0
+
+    def sources(self, event_id: str, first: ArticleRef) -> list[ArticleRef]:
+        """The event's own article first, then the others in the order they were seen."""
+        rows = self._db.execute(
+            "SELECT ref FROM event_articles WHERE event_id = ? AND article_id != ?"
+            " ORDER BY seen_at, rowid LIMIT ?",
+            (event_id, first.id, MAX_SOURCES - 1),
+        ).fetchall()
+        return [first, *(ArticleRef.model_validate_json(r[0]) for r in rows)]
 
     def close(self) -> None:
         self._db.close()

@@ -13,23 +13,44 @@ INVALID = Counter(
 )
 DELIVERIES = Counter(
     "pactwatch_notifier_deliveries_total",
-    "Deliveries by channel and outcome.",
+    "Finished delivery steps by channel and outcome: delivered, retry_scheduled, "
+    "dead_lettered, disabled (410 switched the subscription off), skipped_disabled.",
     ["channel", "outcome"],
 )
 ATTEMPTS = Counter(
-    "pactwatch_notifier_delivery_attempts_total", "Delivery attempts by channel.", ["channel"]
+    "pactwatch_notifier_delivery_attempts_total",
+    "Delivery attempts by channel and result (accepted, retryable, permanent).",
+    ["channel", "result"],
 )
 DUPLICATES = Counter(
     "pactwatch_notifier_duplicates_skipped_total",
-    "Deliveries skipped because the delivery log shows them done.",
+    "Deliveries skipped because the delivery log shows them done (or handed on).",
 )
 LATENCY = Histogram(
     "pactwatch_notifier_delivery_latency_seconds",
     "From the article's fetch time to the receiver accepting the alert.",
     ["channel"],
-    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800),
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 7200, 86400),
+)
+RETRY_QUEUE = Gauge(
+    "pactwatch_notifier_retry_queue_depth",
+    "Retry records this replica holds until they are due (its share of the retry topic).",
+)
+RETRIES_PUBLISHED = Counter(
+    "pactwatch_notifier_retries_published_total", "Deliveries handed to the retry topic."
+)
+IN_FLIGHT = Gauge(
+    "pactwatch_notifier_events_in_flight", "Event records being worked on (not yet committable)."
 )
 DEAD_LETTERS = Counter(
     "pactwatch_notifier_dead_letters_total", "Messages sent to the dead-letter topic.", ["reason"]
 )
 SUBSCRIPTIONS = Gauge("pactwatch_notifier_subscriptions", "Subscriptions loaded.")
+DISABLED = Gauge(
+    "pactwatch_notifier_disabled_subscriptions",
+    "Subscriptions switched off because their endpoint answered 410 Gone.",
+)
+DISABLED_TOTAL = Counter(
+    "pactwatch_notifier_subscriptions_disabled_total",
+    "Times an endpoint's 410 Gone switched a subscription off.",
+)

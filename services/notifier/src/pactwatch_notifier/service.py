@@ -1,30 +1,108 @@
-"""The notifier's loop: read events -> match subscriptions -> deliver -> log -> commit.
+"""The notifier's engine: events and retry records in, alerts out, offsets committed behind.
 
-Offsets are committed only after every alert of the batch was delivered (and logged)
-or dead-lettered, so a crash replays the batch; the delivery log makes the replay
-harmless. Foundation retry policy: a few quick retries inline, then dead letter.
+One consumer (one group) reads two topics:
+- the events topic: each event is matched against the subscriptions and each match gets its
+  first attempt right away;
+- the retry topic: each record is a delivery waiting for attempt n; it is held (in memory,
+  not blocking anything) until its `not_before`, then attempted.
+
+A failed attempt that may succeed later becomes a retry record (awaiting the broker's ack);
+the last failure becomes a dead letter with the attempt history. Nothing sleeps in the
+consumer loop: records are worked on concurrently and each partition's offset is committed
+up to the first record not yet finished, so a crash replays only unfinished work. The
+delivery log (SQLite) makes a replay harmless: a pair already delivered, or an attempt
+already handed on, is skipped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
-from datetime import UTC, datetime
+from collections import defaultdict
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-import httpx
+import aiohttp
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError, KafkaError
+from aiokafka import (
+    AIOKafkaConsumer,
+    AIOKafkaProducer,
+    ConsumerRebalanceListener,
+    ConsumerRecord,
+    TopicPartition,
+)
+from aiokafka.errors import KafkaError
 
-from pactwatch_schemas import Attempt, DecodeError, Event, dead_letter, decode, encode
+from pactwatch_schemas import (
+    Attempt,
+    DecodeError,
+    Event,
+    NotifierRetry,
+    dead_letter,
+    decode,
+    encode,
+)
 
 from . import metrics
 from .channels import DeliveryError, EmailSender, WebhookSender, alert_id, build_alert, render_email
 from .core.config import Settings
 from .delivery_log import DeliveryLog
+from .retry import next_delay
 from .subscriptions import Subscription
+from .unsubscribe import sign_token, unsubscribe_url
 
 log = structlog.get_logger("pactwatch.notifier")
+
+FIRST_CHAIN = "first"
+#: How long a SIGTERM waits for deliveries under way before abandoning them (they are not
+#: committed, so the next start, here or on another replica, does them again).
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+class _Partition:
+    """Offsets of one assigned partition: which records are still being worked on."""
+
+    __slots__ = ("committed", "next_offset", "pending")
+
+    def __init__(self) -> None:
+        self.pending: set[int] = set()
+        self.next_offset: int | None = None
+        self.committed: int | None = None
+
+    def commit_point(self) -> int | None:
+        """Everything below this offset is finished."""
+        if self.next_offset is None:
+            return None
+        return min(self.pending) if self.pending else self.next_offset
+
+
+@dataclass
+class _Job:
+    """One delivery to work out: a subscription, an event and where in its retries it is."""
+
+    sub: Subscription
+    event: Event
+    attempt: int = 1
+    chain: str = FIRST_CHAIN
+    history: list[Attempt] = field(default_factory=list)
+
+
+def _names(tps: set[TopicPartition]) -> list[str]:
+    return sorted(f"{t.topic}:{t.partition}" for t in tps)
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, notifier: Notifier) -> None:
+        self.notifier = notifier
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        await self.notifier.partitions_revoked(set(revoked))
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        log.info("partitions_assigned", partitions=_names(assigned))
 
 
 class Notifier:
@@ -37,34 +115,61 @@ class Notifier:
     ) -> None:
         self.settings = settings
         self.subscriptions = subscriptions
+        self._by_id = {s.id: s for s in subscriptions}
         self.consumer = consumer
         self.producer = producer
-        self.log = DeliveryLog(settings.data_dir / "deliveries.sqlite3")
+        self.store = DeliveryLog(settings.data_dir / "deliveries.sqlite3")
         self.broker_ok = False
         self._stop = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.max_concurrent_deliveries)
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(settings.webhook_timeout_seconds))
-        self.webhooks = WebhookSender(self._http)
+        self._sub_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(settings.max_concurrent_per_subscription)
+        )
+        self._failing: dict[str, int] = {}  # consecutive failures per subscription
+        self._disabled = set(self.store.disabled())
+        self._tracks: dict[TopicPartition, _Partition] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._sleeping: dict[asyncio.Task[None], TopicPartition] = {}  # held retry records
+        self._events_in_flight = 0
+        self._rng = random.Random()
+        self._http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=settings.max_concurrent_deliveries),
+            trust_env=False,  # no proxy from the environment: webhooks go where they say
+        )
+        self.webhooks = WebhookSender(self._http, settings.webhook_timeout_seconds)
         self.email = EmailSender(
             settings.smtp_host,
             settings.smtp_port,
             username=settings.smtp_username,
-            password=settings.smtp_password,
+            password=(
+                settings.smtp_password.get_secret_value() if settings.smtp_password else None
+            ),
             tls=settings.smtp_tls,
             timeout=settings.smtp_timeout_seconds,
         )
         metrics.SUBSCRIPTIONS.set(len(subscriptions))
+        metrics.DISABLED.set(len(self._disabled & set(self._by_id)))
+        if self._disabled:
+            log.warning("subscriptions_disabled", subscriptions=sorted(self._disabled))
+
+    def subscribe(self) -> None:
+        self.consumer.subscribe(
+            [self.settings.events_topic, self.settings.retry_topic], listener=_Rebalance(self)
+        )
 
     def stop(self) -> None:
         self._stop.set()
 
+    # -- the loop --------------------------------------------------------------------------
     async def run(self) -> None:
-        """Consume until `stop()`; the batch in hand is finished and committed first."""
+        """Consume until `stop()`; then finish (or abandon) the work under way and commit."""
+        last_commit = time.monotonic()
         try:
             while not self._stop.is_set():
+                self._flow_control()
                 try:
                     batches = await self.consumer.getmany(
-                        timeout_ms=500, max_records=self.settings.batch_size
+                        timeout_ms=200, max_records=self.settings.batch_size
                     )
                     self.broker_ok = True
                 except KafkaError as exc:
@@ -73,112 +178,345 @@ class Notifier:
                     await asyncio.sleep(1)
                     continue
                 for tp, records in batches.items():
-                    await self.handle_batch(records)
-                    await self._commit(tp, records[-1].offset + 1)
+                    self._take(tp, records)
+                if time.monotonic() - last_commit >= self.settings.commit_interval_seconds:
+                    await self._commit()
+                    last_commit = time.monotonic()
         finally:
-            await self._http.aclose()
-            self.log.close()
+            await self._shutdown()
 
-    async def _commit(self, tp: TopicPartition, offset: int) -> None:
-        try:
-            await self.consumer.commit({tp: offset})
-        except CommitFailedError as exc:
-            # The partition moved to another replica mid-batch; it re-reads from the last
-            # commit and the delivery log keeps it from alerting twice.
-            log.warning("commit_failed", partition=tp.partition, error=str(exc))
-
-    async def handle_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
-        """Deliver every alert the records call for; return when all are done or dead-lettered."""
-        jobs = []
+    def _take(self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        track = self._tracks.get(tp)
+        if track is None:
+            track = self._tracks[tp] = _Partition()
+        retry_topic = tp.topic == self.settings.retry_topic
         for record in records:
-            metrics.CONSUMED.inc()
-            try:
-                event = decode(Event, record.value)
-            except DecodeError as exc:
-                metrics.INVALID.labels(exc.reason).inc()
-                log.warning(
-                    "invalid_event",
-                    reason=exc.reason,
-                    detail=exc.detail[:300],
-                    partition=record.partition,
-                    offset=record.offset,
-                )
-                jobs.append(self._dead_letter_record(record, exc))
-                continue
-            for sub in self.subscriptions:
-                if sub.matches(event):
-                    jobs.append(self.deliver(sub, event))
-        await asyncio.gather(*jobs)
+            track.pending.add(record.offset)
+            track.next_offset = record.offset + 1
+            if retry_topic:
+                self._hold_retry(tp, track, record)
+            else:
+                self._events_in_flight += 1
+                metrics.IN_FLIGHT.set(self._events_in_flight)
+                self._spawn(track, record.offset, self._handle_event(record), counts=True)
 
-    async def deliver(self, sub: Subscription, event: Event) -> None:
-        """Deliver one alert with retries; record it, or dead-letter it when all tries fail."""
-        if self.log.delivered(sub.id, event.event_id):
+    def _spawn(
+        self,
+        track: _Partition,
+        offset: int,
+        work: Coroutine[Any, Any, None],
+        *,
+        counts: bool = False,
+    ) -> asyncio.Task[None]:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+
+        def finished(t: asyncio.Task[None]) -> None:
+            self._tasks.discard(t)
+            if counts:
+                self._events_in_flight -= 1
+                metrics.IN_FLIGHT.set(self._events_in_flight)
+            if t.cancelled():
+                return  # not finished: stays uncommitted, done again after a restart
+            exc = t.exception()
+            if exc is not None:
+                log.error("record_failed", offset=offset, error=repr(exc), exc_info=exc)
+                return  # likewise left uncommitted
+            track.pending.discard(offset)
+
+        task.add_done_callback(finished)
+        return task
+
+    def _flow_control(self) -> None:
+        """Pause a topic's partitions while too much of it is being worked on."""
+        assigned = self.consumer.assignment()
+        for topic, full in (
+            (self.settings.events_topic, self._events_in_flight >= self.settings.max_in_flight),
+            (self.settings.retry_topic, len(self._sleeping) >= self.settings.max_held_retries),
+        ):
+            tps = [tp for tp in assigned if tp.topic == topic]
+            if full:
+                self.consumer.pause(*tps)
+            else:
+                self.consumer.resume(*tps)
+
+    async def _commit(self, only: set[TopicPartition] | None = None) -> None:
+        offsets: dict[TopicPartition, int] = {}
+        for tp, track in self._tracks.items():
+            if only is not None and tp not in only:
+                continue
+            point = track.commit_point()
+            if point is not None and point != track.committed:
+                offsets[tp] = point
+        if not offsets:
+            return
+        try:
+            await self.consumer.commit(offsets)
+        except KafkaError as exc:
+            # The partition moved to another replica: it re-reads from the last commit and
+            # its delivery log / the webhook-id keep the replay from alerting twice.
+            log.warning("commit_failed", error=repr(exc))
+            return
+        for tp, offset in offsets.items():
+            if tp in self._tracks:
+                self._tracks[tp].committed = offset
+
+    async def partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        """Before another replica takes these partitions: commit what is finished and drop the
+        held retry records (the new owner reads them again from the committed offset)."""
+        await self._commit(only=revoked)
+        for task, tp in list(self._sleeping.items()):
+            if tp in revoked:
+                task.cancel()
+        for tp in revoked:
+            self._tracks.pop(tp, None)
+        if revoked:
+            log.info("partitions_revoked", partitions=_names(revoked))
+
+    async def _shutdown(self) -> None:
+        for task in list(self._sleeping):
+            task.cancel()
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_GRACE_SECONDS)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending)
+                log.warning("abandoned_on_stop", deliveries=len(pending))
+        await self._commit()
+        await self._http.close()
+        self.store.close()
+
+    # -- events and retry records ----------------------------------------------------------
+    async def _handle_event(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        metrics.CONSUMED.inc()
+        try:
+            event = decode(Event, record.value)
+        except DecodeError as exc:
+            await self._dead_letter_record(record, exc)
+            return
+        self.store.add_source(event.event_id, event.article)
+        jobs = [self.deliver(_Job(sub, event)) for sub in self.subscriptions if sub.matches(event)]
+        if jobs:
+            await asyncio.gather(*jobs)
+
+    def _hold_retry(
+        self, tp: TopicPartition, track: _Partition, record: ConsumerRecord[bytes, bytes]
+    ) -> None:
+        try:
+            retry = decode(NotifierRetry, record.value)
+        except DecodeError as exc:
+            self._spawn(track, record.offset, self._dead_letter_record(record, exc))
+            return
+        delay = (retry.not_before - datetime.now(UTC)).total_seconds()
+        task = self._spawn(track, record.offset, self._retry_when_due(retry, delay))
+        self._sleeping[task] = tp
+        metrics.RETRY_QUEUE.set(len(self._sleeping))
+
+    async def _retry_when_due(self, retry: NotifierRetry, delay: float) -> None:
+        task = asyncio.current_task()
+        try:
+            if delay > 0:
+                await asyncio.sleep(delay)
+        finally:
+            self._sleeping.pop(task, None)  # type: ignore[arg-type]
+            metrics.RETRY_QUEUE.set(len(self._sleeping))
+        sub = self._by_id.get(retry.subscription_id)
+        if sub is None:
+            await self._dead_letter_delivery(
+                retry.subscription_id,
+                retry.event,
+                list(retry.attempts),
+                f"subscription {retry.subscription_id!r} is no longer configured",
+            )
+            return
+        await self.deliver(_Job(sub, retry.event, retry.attempt, retry.chain, list(retry.attempts)))
+
+    # -- one delivery ----------------------------------------------------------------------
+    async def deliver(self, job: _Job) -> None:
+        """Make attempt `job.attempt`; then record the delivery, or schedule the next attempt,
+        or dead-letter it. Returns once the outcome is durable (logged / acked by Kafka)."""
+        sub, event = job.sub, job.event
+        event_id = event.event_id
+        if sub.id in self._disabled:
+            metrics.DELIVERIES.labels(sub.channel, "skipped_disabled").inc()
+            return
+        # Subscribers who want updates get one alert per (event, article); others one per event.
+        article_key = event.article.id if sub.updates else ""
+        if self.store.delivered(sub.id, event_id, article_key):
             metrics.DUPLICATES.inc()
             return
-        attempts: list[Attempt] = []
-        async with self._slots:
-            for attempt in range(self.settings.delivery_attempts):
-                metrics.ATTEMPTS.labels(sub.channel).inc()
-                try:
-                    await self._send(sub, event)
-                except DeliveryError as exc:
-                    attempts.append(Attempt(at=datetime.now(UTC), outcome=exc.detail[:500]))
-                    last_try = attempt + 1 == self.settings.delivery_attempts
-                    if not exc.retryable or last_try:
-                        break
-                    delay = exc.retry_after or self.settings.retry_base_seconds * 2**attempt
-                    await asyncio.sleep(min(delay, 60))
-                    continue
-                self.log.record(sub.id, event.event_id, sub.channel)
-                metrics.DELIVERIES.labels(sub.channel, "delivered").inc()
-                metrics.LATENCY.labels(sub.channel).observe(
-                    max(0.0, time.time() - event.article.fetched_at.timestamp())
-                )
-                log.info(
-                    "delivered",
-                    subscription=sub.id,
-                    event_id=event.event_id,
-                    channel=sub.channel,
-                    attempts=attempt + 1,
-                )
-                return
-        metrics.DELIVERIES.labels(sub.channel, "dead_lettered").inc()
-        log.warning(
+        if job.attempt <= self.store.handed_on(sub.id, event_id, article_key, job.chain):
+            metrics.DUPLICATES.inc()  # a replayed record: this attempt's outcome is on its way
+            return
+        update = sub.updates and self.store.delivered_any(sub.id, event_id)
+
+        error = await self._attempt(sub, event, update)
+        if error is None:
+            self.store.record(sub.id, event_id, sub.channel, article_key)
+            self._failing.pop(sub.id, None)
+            metrics.DELIVERIES.labels(sub.channel, "delivered").inc()
+            metrics.LATENCY.labels(sub.channel).observe(
+                max(0.0, time.time() - event.article.fetched_at.timestamp())
+            )
+            log.info(
+                "delivered",
+                subscription=sub.id,
+                event_id=event_id,
+                channel=sub.channel,
+                attempt=job.attempt,
+                update=update,
+            )
+            return
+
+        self._failing[sub.id] = self._failing.get(sub.id, 0) + 1
+        now = datetime.now(UTC)
+        history = [*job.history, Attempt(at=now, outcome=error.detail[:500])][-50:]
+        delay = (
+            next_delay(
+                job.attempt,
+                self.settings.retry_schedule_seconds,
+                jitter=self.settings.retry_jitter,
+                retry_after=error.retry_after,
+                retry_after_max=self.settings.retry_after_max_seconds,
+                rng=self._rng,
+            )
+            if error.retryable and not error.disable
+            else None
+        )
+        if error.disable:
+            if self.store.disable(sub.id, error.detail):
+                metrics.DISABLED_TOTAL.inc()
+            self._disabled.add(sub.id)
+            metrics.DISABLED.set(len(self._disabled & set(self._by_id)))
+            log.warning("subscription_disabled", subscription=sub.id, reason=error.detail)
+            await self._dead_letter_delivery(
+                sub.id, event, history, f"{error.detail}: subscription disabled"
+            )
+            outcome = "disabled"
+        elif delay is not None:
+            retry = NotifierRetry(
+                schema_version=1,
+                subscription_id=sub.id,
+                event=event,
+                attempt=job.attempt + 1,
+                not_before=now + timedelta(seconds=delay),
+                chain=job.chain,
+                attempts=history,
+            )
+            await self._produce(self.settings.retry_topic, encode(retry), key=event_id.encode())
+            metrics.RETRIES_PUBLISHED.inc()
+            outcome = "retry_scheduled"
+        else:
+            await self._dead_letter_delivery(sub.id, event, history, error.detail)
+            outcome = "dead_lettered"
+        self.store.hand_on(sub.id, event_id, article_key, job.chain, job.attempt)
+        metrics.DELIVERIES.labels(sub.channel, outcome).inc()
+        log.info(
             "delivery_failed",
             subscription=sub.id,
-            event_id=event.event_id,
-            attempts=len(attempts),
-            last=attempts[-1].outcome if attempts else None,
+            event_id=event_id,
+            attempt=job.attempt,
+            error=error.detail[:300],
+            outcome=outcome,
+            retry_in=round(delay, 3) if delay is not None else None,
         )
+
+    async def _attempt(self, sub: Subscription, event: Event, update: bool) -> DeliveryError | None:
+        """One try; None when the receiver accepted."""
+        sub_slots = self._sub_slots[sub.id]
+        if self._failing.get(sub.id) and sub_slots.locked():
+            # A failing endpoint that already has all its connections busy (a black hole
+            # timing out) is not waited for: the delivery goes to the retry path at once, so
+            # it holds up neither the partition's commits nor other subscribers.
+            metrics.ATTEMPTS.labels(sub.channel, "deferred").inc()
+            return DeliveryError(
+                "not attempted: endpoint failing and all its connections busy", retryable=True
+            )
+        async with sub_slots, self._slots:
+            try:
+                await self._send(sub, event, update)
+            except DeliveryError as exc:
+                result = "retryable" if exc.retryable else "permanent"
+                metrics.ATTEMPTS.labels(sub.channel, result).inc()
+                return exc
+        metrics.ATTEMPTS.labels(sub.channel, "accepted").inc()
+        return None
+
+    async def _send(self, sub: Subscription, event: Event, update: bool) -> None:
+        sources = self.store.sources(event.event_id, event.article)
+        if sub.webhook is not None:
+            alert = build_alert(
+                sub.id,
+                event,
+                sources=sources,
+                update=update,
+                max_bytes=self.settings.alert_max_bytes,
+            )
+            await self.webhooks.send(str(sub.webhook.url), sub.webhook.secrets, alert)
+            return
+        assert sub.email is not None
+        message = render_email(
+            sender=self.settings.mail_from,
+            to=sub.email,
+            message_id=alert_id(sub.id, event.event_id, event.article.id if update else None),
+            event=event,
+            sources=sources,
+            update=update,
+            list_id=f"Pactwatch alerts {sub.id} <{sub.id}.{self.settings.list_id_domain}>",
+            unsubscribe_url=self._unsubscribe_url(sub),
+        )
+        await self.email.send(message)
+
+    def _unsubscribe_url(self, sub: Subscription) -> str | None:
+        base, secrets = self.settings.public_base_url, self.settings.unsubscribe_secrets
+        if base is None or not secrets or sub.email is None:
+            return None
+        token = sign_token(secrets[0].get_secret_value(), sub.id, sub.email)
+        return unsubscribe_url(str(base), token)
+
+    # -- Kafka output ----------------------------------------------------------------------
+    async def _produce(self, topic: str, value: bytes, key: bytes | None = None) -> None:
+        """Send and wait for the broker's ack (before the offset commit), retrying while the
+        broker is away: a delivery's outcome is never dropped."""
+        while True:
+            try:
+                await (await self.producer.send(topic, value, key=key))
+                return
+            except KafkaError as exc:
+                self.broker_ok = False
+                log.warning("produce_failed", topic=topic, error=repr(exc))
+                await asyncio.sleep(1)
+
+    async def _dead_letter_delivery(
+        self, subscription_id: str, event: Event, history: list[Attempt], error: str
+    ) -> None:
         letter = dead_letter(
             service="notifier",
             reason="delivery_failed",
-            error=attempts[-1].outcome if attempts else "no attempt",
+            error=error,
             source_topic=self.settings.events_topic,
             payload=encode(event),
             key=event.event_id.encode(),
-            subscription_id=sub.id,
-        ).model_copy(update={"attempts": attempts})
-        await self._publish_dead_letter(letter.reason, encode(letter))
-
-    async def _send(self, sub: Subscription, event: Event) -> None:
-        if sub.webhook is not None:
-            await self.webhooks.send(
-                str(sub.webhook.url), sub.webhook.secrets, build_alert(sub.id, event)
-            )
-        else:
-            assert sub.email is not None
-            message = render_email(
-                sender=self.settings.mail_from,
-                to=sub.email,
-                message_id=alert_id(sub.id, event.event_id),
-                event=event,
-            )
-            await self.email.send(message)
+            subscription_id=subscription_id,
+        ).model_copy(update={"attempts": history})
+        await self._produce(
+            self.settings.dead_letter_topic, encode(letter), key=event.event_id.encode()
+        )
+        metrics.DEAD_LETTERS.labels(letter.reason).inc()
 
     async def _dead_letter_record(
         self, record: ConsumerRecord[bytes, bytes], exc: DecodeError
     ) -> None:
+        metrics.INVALID.labels(exc.reason).inc()
+        log.warning(
+            "invalid_message",
+            topic=record.topic,
+            reason=exc.reason,
+            detail=exc.detail[:300],
+            partition=record.partition,
+            offset=record.offset,
+        )
         letter = dead_letter(
             service="notifier",
             reason=exc.reason,
@@ -189,9 +527,5 @@ class Notifier:
             offset=record.offset,
             key=record.key,
         )
-        await self._publish_dead_letter(letter.reason, encode(letter))
-
-    async def _publish_dead_letter(self, reason: str, value: bytes) -> None:
-        # Awaiting the broker's ack before the offset commit keeps the letter from being lost.
-        await (await self.producer.send(self.settings.dead_letter_topic, value))
-        metrics.DEAD_LETTERS.labels(reason).inc()
+        await self._produce(self.settings.dead_letter_topic, encode(letter))
+        metrics.DEAD_LETTERS.labels(letter.reason).inc()

@@ -47,6 +47,9 @@ class Subscription(BaseModel):
     event_types: frozenset[Literal["signing", "cooperation"]] = frozenset(
         {"signing", "cooperation"}
     )
+    # Alert again when another source reports an event already alerted (an update alert,
+    # `update: true` in the payload); by default each event alerts a subscriber once.
+    updates: bool = False
 
     @model_validator(mode="after")
     def _one_channel(self) -> Subscription:

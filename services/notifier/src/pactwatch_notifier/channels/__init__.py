@@ -1,8 +1,16 @@
 """Delivery channels. Each raises `DeliveryError` saying whether a retry can help."""
 
 from ._errors import DeliveryError
-from .email import EmailSender, render_email
-from .webhook import WebhookSender, alert_id, build_alert, signature_headers
+from .email import EmailSender, render_email, subject_for
+from .webhook import (
+    WebhookSender,
+    alert_id,
+    build_alert,
+    classify_status,
+    fit_alert,
+    parse_retry_after,
+    signature_headers,
+)
 
 __all__ = [
     "DeliveryError",
@@ -10,6 +18,10 @@ __all__ = [
     "WebhookSender",
     "alert_id",
     "build_alert",
+    "classify_status",
+    "fit_alert",
+    "parse_retry_after",
     "render_email",
     "signature_headers",
+    "subject_for",
 ]

@@ -5,15 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, HttpUrl, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pactwatch_schemas import DEAD_LETTER_TOPIC, EVENTS_TOPIC
+from pactwatch_schemas import DEAD_LETTER_TOPIC, EVENTS_TOPIC, NOTIFIER_RETRY_TOPIC
 
 
 def _shared(name: str) -> AliasChoices:
     """Accept the service's own variable or the one every service reads."""
     return AliasChoices(f"PACTWATCH_NOTIFIER_{name}", f"PACTWATCH_{name}")
+
+
+#: Standard Webhooks' suggested schedule after the immediate first try: 5 s, 5 min, 30 min,
+#: 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (ten attempts over about three days).
+DEFAULT_RETRY_SCHEDULE = [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 50400.0, 72000.0, 86400.0]
 
 
 class Settings(BaseSettings):
@@ -22,23 +27,67 @@ class Settings(BaseSettings):
     kafka_bootstrap: str = Field("127.0.0.1:9092", validation_alias=_shared("KAFKA_BOOTSTRAP"))
     events_topic: str = Field(EVENTS_TOPIC, validation_alias=_shared("EVENTS_TOPIC"))
     dead_letter_topic: str = Field(DEAD_LETTER_TOPIC, validation_alias=_shared("DEAD_LETTER_TOPIC"))
+    retry_topic: str = NOTIFIER_RETRY_TOPIC
     group_id: str = "pactwatch-notifier"
     subscriptions_file: Path = Path("subscriptions.yaml")
     data_dir: Path = Path(".data/notifier")
     http_host: str = "127.0.0.1"
     http_port: int = 8003
-    batch_size: int = Field(200, gt=0)
-    max_concurrent_deliveries: int = Field(50, gt=0)
+    batch_size: int = Field(500, gt=0)
+    # Event records being worked on at once; past it the events partitions are paused.
+    max_in_flight: int = Field(2000, gt=0)
+    # Retry records held in memory until due; past it the retry partitions are paused.
+    max_held_retries: int = Field(20000, gt=0)
+    max_concurrent_deliveries: int = Field(100, gt=0)
+    # One endpoint (subscription) never gets more than this many of the slots above.
+    max_concurrent_per_subscription: int = Field(50, gt=0)
+    commit_interval_seconds: float = Field(0.5, gt=0)
     webhook_timeout_seconds: float = Field(15.0, gt=0)
-    # Foundation retry policy: a few quick tries, then the dead-letter topic.
-    delivery_attempts: int = Field(3, ge=1)
-    retry_base_seconds: float = Field(1.0, ge=0)
+    # Delays before attempts 2, 3, ...: the number of attempts is 1 + len(schedule).
+    retry_schedule_seconds: list[float] = Field(
+        default_factory=lambda: list(DEFAULT_RETRY_SCHEDULE)
+    )
+    retry_jitter: float = Field(0.2, ge=0, lt=1)
+    retry_after_max_seconds: float = Field(86400.0, ge=0)
+    alert_max_bytes: int = Field(20_000, ge=4000)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: SecretStr | None = None
     smtp_tls: Literal["none", "starttls", "tls"] = "none"
     smtp_timeout_seconds: float = Field(30.0, gt=0)
     mail_from: str = "Pactwatch <alerts@pactwatch.localhost>"
+    # List-Id is "<subscription>.<list_id_domain>".
+    list_id_domain: str = Field("alerts.pactwatch.localhost", pattern=r"^[A-Za-z0-9.-]+$")
+    # One-click unsubscribe (RFC 8058): https base URL of the public API and the HMAC secret(s)
+    # signing the token; the first signs, all verify (rotation). No URL: no List-Unsubscribe.
+    public_base_url: HttpUrl | None = None
+    unsubscribe_secrets: list[SecretStr] = Field(default_factory=list)
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
+
+    @field_validator("retry_schedule_seconds")
+    @classmethod
+    def _non_negative(cls, value: list[float]) -> list[float]:
+        if any(v < 0 for v in value) or len(value) > 48:
+            raise ValueError("delays must be >= 0, at most 48 of them")
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _https(cls, value: HttpUrl | None) -> HttpUrl | None:
+        if value is not None and value.scheme != "https":
+            raise ValueError("one-click unsubscribe URLs must be https (RFC 8058)")
+        return value
+
+    @model_validator(mode="after")
+    def _unsubscribe_needs_a_secret(self) -> Settings:
+        if self.public_base_url is not None and not self.unsubscribe_secrets:
+            raise ValueError("PUBLIC_BASE_URL needs UNSUBSCRIBE_SECRETS to sign one-click links")
+        if any(len(s.get_secret_value()) < 16 for s in self.unsubscribe_secrets):
+            raise ValueError("each unsubscribe secret needs at least 16 characters")
+        return self
+
+    @property
+    def max_attempts(self) -> int:
+        return 1 + len(self.retry_schedule_seconds)

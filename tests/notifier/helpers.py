@@ -1,0 +1,59 @@
+"""Events, producing and reading topics for the notifier's integration tests."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer
+
+from pactwatch_devtools import read_topic
+from pactwatch_schemas import ArticleRef, DeadLetter, Event, decode
+
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+def make_event(n: int, *, article: int | None = None, source: str = "s") -> Event:
+    """Event `n`; `article` gives the same event as reported by another article/source."""
+    event_id = f"{n:032x}"
+    article_id = f"{article:032x}" if article is not None else event_id
+    now = datetime.now(UTC)
+    return Event(
+        schema_version=1,
+        event_id=event_id,
+        type="signing",
+        cameo="057",
+        confidence=0.9,
+        parties=["Wuxi Municipal Government", f"Company {n}"],
+        evidence="signed an agreement",
+        evidence_spans=[(0, 19)],
+        fingerprint=event_id,
+        article=ArticleRef(
+            id=article_id,
+            url=f"https://{source}.example.org/{n}/{article_id[-6:]}",
+            title=f"Deal {n}",
+            source_id=source,
+            fetched_at=now,
+        ),
+        detected_at=now,
+    )
+
+
+async def _produce(bootstrap: str, topic: str, values: list[bytes], keys: bool) -> None:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, max_request_size=4_000_000, linger_ms=5
+    )
+    await producer.start()
+    try:
+        futures = [await producer.send(topic, value) for value in values]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
+    asyncio.run(_produce(bootstrap, topic, values, keys=False))
+
+
+def dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
+    return [decode(DeadLetter, r.value) for r in asyncio.run(read_topic(bootstrap, topic))]
