@@ -16,7 +16,7 @@ help: ## List the commands
 
 install: $(VENV)/.installed deploy/kafka/lib/.fetched ## Create .venv with every service (editable) and dev tools, fetch the Kafka jars
 
-$(VENV)/.installed: $(PYPROJECTS)
+$(VENV)/.installed: $(PYPROJECTS) Makefile
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

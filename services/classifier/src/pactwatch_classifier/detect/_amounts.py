@@ -8,8 +8,10 @@ with cn2an, imported only when such a numeral is met.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ._model import Amount
+from ._regex import anchored_finditer
 
 _SCALE_EN = {
     "thousand": 1e3,
@@ -136,10 +138,19 @@ def _zh_number(raw: str) -> float | None:
         return None
 
 
+# An English amount starts at a digit or at most a currency prefix and a space before one; a
+# Chinese one at a digit or a Chinese numeral and needs a currency word (each holds one of
+# these characters). See `_regex.anchored_finditer`.
+_DIGIT = re.compile(r"\d")
+_EN_LOOKBACK = max(map(len, _CUR_PREFIX)) + 1
+_ZH_NUMBER_START = re.compile(rf"[\d{_ZH_DIGITS}]")
+_ZH_CURRENCY_CHARS = ("元", "币", "镑", "卢布")
+
+
 def find_amount(text: str) -> Amount | None:
     """The first money amount in `text`, normalised, or None."""
     best: tuple[int, Amount] | None = None
-    for match in _EN.finditer(text):
+    for match in anchored_finditer(_EN, text, _DIGIT, _EN_LOOKBACK):
         pre = (match.group("pre") or "").lower()
         suf = (match.group("suf") or "").lower()
         if not pre and not suf:
@@ -153,7 +164,10 @@ def find_amount(text: str) -> Amount | None:
             continue
         best = (match.start(), Amount(_tidy(value), currency))
         break
-    for match in _ZH.finditer(text):
+    chinese: Iterator[re.Match[str]] = iter(())
+    if any(c in text for c in _ZH_CURRENCY_CHARS):
+        chinese = anchored_finditer(_ZH, text, _ZH_NUMBER_START, 0)
+    for match in chinese:
         if best is not None and match.start() > best[0]:
             break
         number = _zh_number(match.group("num"))

@@ -1,7 +1,9 @@
 """The pipeline: validate, prefilter, read candidate sentences, merge, enrich, label.
 
-Cost is dominated by the Aho-Corasick scan for articles with no trigger (most news), which
-return after it; only sentences holding a trigger are split out and read by the rules.
+Most news holds no trigger word: such an article costs a control-character check, the
+language sample and one trigger-only Aho-Corasick pass (`_lexicon.has_trigger`), and returns.
+Only then are context words counted, sentences split, and the sentences holding a trigger read
+by the rules, each distinct sentence once.
 """
 
 from __future__ import annotations
@@ -84,9 +86,9 @@ def classify(
     if not text.strip():
         return Classification("none", language, ())
     lowered = lower_same_length(text)
-    scan = _lexicon.scan(lowered)
-    if not scan.triggers:
+    if not _lexicon.has_trigger(lowered):
         return Classification("none", language, ())
+    scan = _lexicon.scan(lowered)
     if title:
         scan.context.update(_lexicon.scan(lower_same_length(title)).context)
     lay = layout(text)
@@ -130,29 +132,56 @@ def _candidates(
         if len(flags) >= MAX_CANDIDATE_SENTENCES:
             break
     found: list[Candidate] = []
+    # News repeats itself (the headline as the first line, a lead restated, syndicated
+    # paragraphs); the rules are pure functions of the sentence and the article context, so
+    # each distinct sentence is read once.
+    read: dict[tuple[str, str, frozenset[str]], list[Candidate]] = {}
     for idx in sorted(flags):
-        cats = flags[idx]
         start, end = lay.sentences[idx]
-        sentence = text[start:end]
-        chosen: list[Candidate] = []
-        if _lexicon.ZH_SIGN in cats or _lexicon.ZH_COOP in cats:
-            chosen = _rules_zh.analyse(
-                sentence, ctx, _lexicon.ZH_SIGN in cats, _lexicon.ZH_COOP in cats
-            )
-        if not any(c.type == "signing" for c in chosen) and (
-            _lexicon.SIGN in cats or _lexicon.COOP in cats
-        ):
-            english = _rules_en.analyse(
-                sentence, lowered[start:end], ctx, _lexicon.SIGN in cats, _lexicon.COOP in cats
-            )
-            if english and (not chosen or any(c.type == "signing" for c in english)):
-                chosen = english
+        sentence, lowered_sentence = text[start:end], lowered[start:end]
+        key = (sentence, lowered_sentence, frozenset(flags[idx]))
+        chosen = read.get(key)
+        if chosen is None:
+            chosen = read[key] = _read_sentence(sentence, lowered_sentence, ctx, key[2])
+        paragraph = lay.paragraph_of(start)
         for cand in chosen:
-            cand.spans = [(start, end)]
-            cand.sentence = idx
-            cand.paragraph = lay.paragraph_of(start)
-            found.append(cand)
+            found.append(
+                Candidate(
+                    cand.type,
+                    cand.cameo,
+                    cand.strength,
+                    list(cand.core),
+                    list(cand.parties),
+                    [(start, end)],
+                    paragraph,
+                    idx,
+                    cand.explicit,
+                )
+            )
     return found
+
+
+def _read_sentence(
+    sentence: str, lowered: str, ctx: _context.Context, cats: frozenset[str]
+) -> list[Candidate]:
+    """The candidates of one sentence: Chinese rules first, English ones for English triggers.
+
+    Their spans, sentence and paragraph are filled in by the caller.
+    """
+    chosen: list[Candidate] = []
+    if _lexicon.ZH_SIGN in cats or _lexicon.ZH_COOP in cats:
+        chosen = _rules_zh.analyse(
+            sentence, ctx, _lexicon.ZH_SIGN in cats, _lexicon.ZH_COOP in cats
+        )
+    if not any(c.type == "signing" for c in chosen) and (
+        _lexicon.SIGN in cats or _lexicon.COOP in cats
+    ):
+        english = _rules_en.analyse(
+            sentence, lowered, ctx, _lexicon.SIGN in cats, _lexicon.COOP in cats
+        )
+        if english and (not chosen or any(c.type == "signing" for c in english)):
+            chosen = english
+    return chosen
 
 
 def _lead_parties(text: str, lay: Layout) -> tuple[str, ...]:

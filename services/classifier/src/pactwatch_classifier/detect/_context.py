@@ -14,7 +14,10 @@ _OPINION = re.compile(
     r"作者系|本文仅代表",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A year is a run of exactly four digits starting "19" or "20"; finding digit runs and
+# filtering them is several times faster than the equivalent lookaround regex
+# (?<!\d)((?:19|20)\d\d)(?!\d), which sre tries at every position.
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,9 @@ def build(
     head = title + "\n" + text[:300]
     ref_year = published_year
     if ref_year is None:
-        years = [int(y) for y in _YEAR.findall(text[:20000]) if 1990 <= int(y) <= 2100]
+        runs = _DIGITS.findall(text[:20000])
+        years = [int(y) for y in runs if len(y) == 4 and y[:2] in ("19", "20")]
+        years = [y for y in years if 1990 <= y <= 2100]
         ref_year = max(years) if years else None
     return Context(
         sports=scan.context[lx.SPORTS] >= 3 and len(sports_words) >= 2,

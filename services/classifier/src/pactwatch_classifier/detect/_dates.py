@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from ._regex import anchored_finditer
+
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
     "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
@@ -42,6 +44,9 @@ _RELATIVE = re.compile(
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ON_BEFORE = re.compile(r"(?:\b[Oo]n\s+|于)$")
 _YEAR_ONLY = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# Every date pattern but the relative one needs a digit; the ISO, Chinese and day-month ones
+# start at it (see `_regex.anchored_finditer`).
+_DIGIT = re.compile(r"\d")
 
 
 def _make(year: int, month: int, day: int) -> date | None:
@@ -65,15 +70,16 @@ def _resolve(
     return found
 
 
-def find_date(text: str, published: datetime | None, fallback_year: int | None) -> str | None:
-    """The first date mentioned in `text` as ISO yyyy-mm-dd, or None."""
-    pub = published.date() if published is not None else None
-    hits: list[tuple[int, date | None]] = []
-    for match in _ISO.finditer(text):
+def _numeric_dates(
+    text: str, pub: date | None, fallback_year: int | None, hits: list[tuple[int, date | None]]
+) -> None:
+    """Append (offset, date) for the ISO, Chinese and English month-day dates of `text`."""
+    for match in anchored_finditer(_ISO, text, _DIGIT, 0):
         hits.append(
             (match.start(), _make(int(match["year"]), int(match["mon"]), int(match["day"])))
         )
-    for match in _ZH_DATE.finditer(text):
+    zh_dates = anchored_finditer(_ZH_DATE, text, _DIGIT, 0) if "月" in text else iter(())
+    for match in zh_dates:
         year = int(match["year"]) if match["year"] else None
         hits.append(
             (
@@ -82,7 +88,12 @@ def find_date(text: str, published: datetime | None, fallback_year: int | None) 
             )
         )
     for pattern in (_EN_MDY, _EN_DMY):
-        for match in pattern.finditer(text):
+        matches = (
+            pattern.finditer(text)
+            if pattern is _EN_MDY
+            else anchored_finditer(pattern, text, _DIGIT, 0)
+        )
+        for match in matches:
             month = _MONTHS[match["mon"].lower().rstrip(".")]
             year = int(match["year"]) if match["year"] else None
             if (
@@ -95,6 +106,14 @@ def find_date(text: str, published: datetime | None, fallback_year: int | None) 
             hits.append(
                 (match.start(), _resolve(month, int(match["day"]), year, pub, fallback_year))
             )
+
+
+def find_date(text: str, published: datetime | None, fallback_year: int | None) -> str | None:
+    """The first date mentioned in `text` as ISO yyyy-mm-dd, or None."""
+    pub = published.date() if published is not None else None
+    hits: list[tuple[int, date | None]] = []
+    if _DIGIT.search(text):
+        _numeric_dates(text, pub, fallback_year, hits)
     if pub is not None:
         for match in _RELATIVE.finditer(text):
             word = match.group(0).lower()

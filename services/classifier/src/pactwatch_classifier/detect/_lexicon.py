@@ -159,15 +159,19 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def _build() -> ahocorasick.Automaton:
+def _build(entries: tuple[tuple[str, str, bool], ...]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
-    for word, category, whole in _ENTRIES:
+    for word, category, whole in entries:
         automaton.add_word(word, (len(word), category, whole, word.isascii()))
     automaton.make_automaton()
     return automaton
 
 
-_AUTOMATON: Final = _build()
+_AUTOMATON: Final = _build(_ENTRIES)
+# Triggers alone: the prefilter. Most articles hold none, and the context words (visit,
+# meeting, season, 交流 ...) are common enough that sorting their hits costs more than the
+# automaton pass itself, so an article is first asked only whether it has any trigger.
+_TRIGGER_AUTOMATON: Final = _build(tuple(e for e in _ENTRIES if e[1] in TRIGGERS))
 
 
 @dataclass(slots=True)
@@ -181,6 +185,21 @@ class Scan:
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+def _bounded(lowered: str, start: int, end: int, whole: bool) -> bool:
+    """Whether the ASCII hit lowered[start:end+1] sits on word boundaries (stems: left only)."""
+    if start > 0 and _is_word_char(lowered[start - 1]):
+        return False
+    return not (whole and end + 1 < len(lowered) and _is_word_char(lowered[end + 1]))
+
+
+def has_trigger(lowered: str) -> bool:
+    """Whether `scan(lowered)` would find at least one trigger; stops at the first one."""
+    for end, (length, _category, whole, ascii_word) in _TRIGGER_AUTOMATON.iter(lowered):
+        if not ascii_word or _bounded(lowered, end - length + 1, end, whole):
+            return True
+    return False
 
 
 def scan(lowered: str) -> Scan:

@@ -6,6 +6,9 @@ names is enough for the places this domain reports and costs nothing to load.
 from __future__ import annotations
 
 import re
+from typing import Final
+
+import ahocorasick
 
 from ._text import words
 
@@ -47,6 +50,53 @@ def _single_words() -> list[str]:
 _EN_NAMES = sorted(set(_single_words()) | set(_MULTI), key=len, reverse=True)
 _EN = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in _EN_NAMES) + r")\b")
 
+
+def _build_en() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for name in _EN_NAMES:
+        automaton.add_word(name, len(name))
+    automaton.make_automaton()
+    return automaton
+
+
+# `_EN.finditer` tries a ~300-way alternation at every position (~40% of the enrichment time
+# of an event); the automaton finds the same names in one C pass (see `_english_places`).
+_EN_AUTOMATON: Final = _build_en()
+
+
+def _is_word(text: str, index: int) -> bool:
+    """Whether text[index] is a regex word character (False outside the text), as \\b sees it."""
+    if index < 0 or index >= len(text):
+        return False
+    ch = text[index]
+    return ch.isalnum() or ch == "_"
+
+
+def _english_places(text: str) -> list[str]:
+    """What `m.group(0) for m in _EN.finditer(text)` returns, from the automaton's hits.
+
+    The regex, at each position, takes the longest name (alternatives are sorted by length)
+    with a word boundary on both sides, then resumes after it; so: keep the hits bounded on
+    both sides, take the longest per start, and skip starts inside the previous match.
+    """
+    longest: dict[int, int] = {}
+    for end, length in _EN_AUTOMATON.iter(text):
+        start = end - length + 1
+        if _is_word(text, start - 1) == _is_word(text, start):
+            continue
+        if _is_word(text, end) == _is_word(text, end + 1):
+            continue
+        if length > longest.get(start, 0):
+            longest[start] = length
+    found: list[str] = []
+    resume = 0
+    for start in sorted(longest):
+        if start >= resume:
+            resume = start + longest[start]
+            found.append(text[start:resume])
+    return found
+
+
 _PLACES_ZH = words(
     """北京 上海 天津 重庆 广州 深圳 杭州 南京 苏州 无锡 常州 南通 扬州 镇江 泰州 徐州 盐城
 淮安 连云港 宿迁 宜兴 江阴 昆山 宁波 温州 合肥 武汉 长沙 成都 西安 郑州 济南 青岛
@@ -70,12 +120,13 @@ _IN_PLACE = re.compile(
 def find_locations(text: str, limit: int = 8) -> tuple[str, ...]:
     """Places named in `text`, most specific first where a zone or district is named."""
     found: list[str] = []
-    for match in _IN_PLACE.finditer(text):
-        found.append(match.group(1))
-    for match in _EN.finditer(text):
-        found.append(match.group(0))
-    for match in _ZH.finditer(text):
-        found.append(match.group(0))
+    if "in " in text:  # exact guard: _IN_PLACE starts with the literal "in "
+        for match in _IN_PLACE.finditer(text):
+            found.append(match.group(1))
+    found += _english_places(text)
+    if not text.isascii():  # every Chinese place name is non-ASCII
+        for match in _ZH.finditer(text):
+            found.append(match.group(0))
     unique = list(dict.fromkeys(found))
     return tuple(unique[:limit])
 

@@ -29,6 +29,9 @@ MAX_TEXT_CHARS = 200_000
 # C0/C1 controls (but not tab, newline, carriage return), DEL, U+FFFD from failed decoding.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _GARBAGE_RATIO = 0.10
+# The ASCII members of _CONTROL, for a C-level check of the (common) pure-ASCII article:
+# `bytes.translate(None, delete)` is several times faster than a regex search over 4 KB.
+_ASCII_CONTROL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 _BOUNDARY = re.compile(r"[。！？；!?\n]+|\.(?=[\"'”’)\]]*(?:\s|$))")
 _ABBREVIATIONS = words(
@@ -56,7 +59,11 @@ _LIST_RUN_MIN = 3
 
 def sanitize(text: str) -> str:
     """Replace control characters one for one, or refuse text that is mostly binary."""
-    if _CONTROL.search(text) is None:
+    if text.isascii():
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _ASCII_CONTROL)) == len(raw):
+            return text
+    elif _CONTROL.search(text) is None:
         return text
     bad = len(_CONTROL.findall(text))
     if bad / max(len(text), 1) > _GARBAGE_RATIO:
