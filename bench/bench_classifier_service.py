@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import os
 import random
-import sys
 import tempfile
 import time
 import uuid
@@ -24,7 +23,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from pactwatch_devtools import ServiceProcess, free_port
+from pactwatch_devtools import ServiceProcess
 from pactwatch_devtools.kafka import KafkaBroker
 from pactwatch_schemas import Article, decode, encode
 
@@ -122,21 +121,17 @@ async def bare_loop(bootstrap: str, source: str, sink: str, n: int) -> float:
 
 def service_run(bootstrap: str, source: str, sink: str, n: int, work: Path) -> tuple[float, int]:
     """The real classifier process; returns articles/s and its peak RSS in bytes."""
-    port = free_port()
-    service = ServiceProcess(
+    service = ServiceProcess.pactwatch(
         "classifier",
-        [str(Path(sys.executable).parent / "pactwatch-classifier")],
         {
             "PACTWATCH_KAFKA_BOOTSTRAP": bootstrap,
             "PACTWATCH_ARTICLES_TOPIC": source,
             "PACTWATCH_EVENTS_TOPIC": sink,
             "PACTWATCH_DEAD_LETTER_TOPIC": sink + ".dlq",
             "PACTWATCH_CLASSIFIER_APP_ID": f"bench-{uuid.uuid4().hex[:6]}",
-            "PACTWATCH_CLASSIFIER_HTTP_PORT": str(port),
-            "PACTWATCH_CLASSIFIER_DATA_DIR": str(work / "classifier"),
         },
-        port,
-        work / "classifier.log",
+        data_dir=work / "classifier",
+        log_path=work / "classifier.log",
     ).start()
     try:
         first = 0.0

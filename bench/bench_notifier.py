@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import multiprocessing
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -36,7 +35,6 @@ from pactwatch_devtools import ServiceProcess, free_port, wait_until
 from pactwatch_devtools.kafka import KafkaBroker
 from pactwatch_schemas import ArticleRef, Event, encode
 
-BIN = Path(sys.executable).parent
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 CONCURRENCY = 50  # the notifier's default per-subscription limit
 
@@ -236,23 +234,19 @@ def main() -> None:
             f"subscriptions:\n  - id: bench\n    webhook: {{url: '{receiver.url}', "
             f"secrets: ['{SECRET}']}}\n"
         )
-        port = free_port()
-        notifier = ServiceProcess(
+        notifier = ServiceProcess.pactwatch(
             "notifier",
-            [str(BIN / "pactwatch-notifier")],
             {
                 "PACTWATCH_KAFKA_BOOTSTRAP": broker.bootstrap,
                 "PACTWATCH_EVENTS_TOPIC": "bench.events",
                 "PACTWATCH_DEAD_LETTER_TOPIC": "bench.deadletter",
                 "PACTWATCH_NOTIFIER_RETRY_TOPIC": "bench.retry",
                 "PACTWATCH_NOTIFIER_SUBSCRIPTIONS_FILE": str(subs),
-                "PACTWATCH_NOTIFIER_DATA_DIR": str(Path(tmp) / "data"),
                 "PACTWATCH_NOTIFIER_GROUP_ID": "bench",
-                "PACTWATCH_NOTIFIER_HTTP_PORT": str(port),
                 "PACTWATCH_NOTIFIER_LOG_LEVEL": "WARNING",
             },
-            port,
-            Path(tmp) / "notifier.log",
+            data_dir=Path(tmp) / "data",
+            log_path=Path(tmp) / "notifier.log",
         )
         notifier.start()
         try:

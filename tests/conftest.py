@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,11 +12,10 @@ from typing import Any
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from pactwatch_devtools import SEEDS_DIR, ServiceProcess, free_port, load_seeds
+from pactwatch_devtools import SEEDS_DIR, ServiceProcess, load_seeds
 from pactwatch_devtools.kafka import KafkaBroker
 
 REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="session")
@@ -97,24 +95,16 @@ def start_service(tmp_path: Path) -> Iterator[StartService]:
     started: list[ServiceProcess] = []
 
     def start(name: str, env: dict[str, str], *, log_name: str | None = None) -> ServiceProcess:
-        port = free_port()
-        prefix = f"PACTWATCH_{name.upper()}_"
-        proc = ServiceProcess(
+        proc = ServiceProcess.pactwatch(
             name,
-            [str(BIN / f"pactwatch-{name}")],
             {
+                # Each test is its own consumer group, so tests never share offsets.
+                "PACTWATCH_CLASSIFIER_APP_ID": f"pactwatch-classifier-{tmp_path.name}",
+                "PACTWATCH_NOTIFIER_GROUP_ID": f"pactwatch-notifier-{tmp_path.name}",
                 **env,
-                prefix + "HTTP_PORT": str(port),
-                prefix + "DATA_DIR": env.get(prefix + "DATA_DIR", str(tmp_path / name)),
-                "PACTWATCH_CLASSIFIER_APP_ID": env.get(
-                    "PACTWATCH_CLASSIFIER_APP_ID", f"pactwatch-classifier-{tmp_path.name}"
-                ),
-                "PACTWATCH_NOTIFIER_GROUP_ID": env.get(
-                    "PACTWATCH_NOTIFIER_GROUP_ID", f"pactwatch-notifier-{tmp_path.name}"
-                ),
             },
-            port,
-            tmp_path / "logs" / f"{log_name or name}-{len(started)}.log",
+            data_dir=tmp_path / name,
+            log_path=tmp_path / "logs" / f"{log_name or name}-{len(started)}.log",
         )
         started.append(proc)
         return proc.start()

@@ -26,7 +26,6 @@ from pactwatch_devtools import (
     ServiceProcess,
     SmtpSink,
     WebhookReceiver,
-    free_port,
     render_rss,
 )
 from pactwatch_devtools.kafka import KafkaBroker
@@ -34,7 +33,6 @@ from pactwatch_devtools.kafka import KafkaBroker
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 STATE = REPO / ".demo"
-BIN = Path(sys.executable).parent
 SECRET = "whsec_ZGVtby1zZWNyZXQtZm9yLXBhY3R3YXRjaC0xMjM0"
 
 
@@ -114,19 +112,11 @@ def main() -> int:
             "crawler": {"PACTWATCH_CRAWLER_SOURCES_FILE": str(STATE / "sources.yaml")},
         }
         for name, env in plan.items():
-            port = free_port()
-            prefix = f"PACTWATCH_{name.upper()}_"
-            service = ServiceProcess(
+            service = ServiceProcess.pactwatch(
                 name,
-                [str(BIN / f"pactwatch-{name}")],
-                {
-                    **common,
-                    **env,
-                    prefix + "HTTP_PORT": str(port),
-                    prefix + "DATA_DIR": str(STATE / name),
-                },
-                port,
-                STATE / "logs" / f"{name}.log",
+                {**common, **env},
+                data_dir=STATE / name,
+                log_path=STATE / "logs" / f"{name}.log",
             )
             say(f"Starting {name}…")
             services.append(service.start())

@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -36,6 +37,23 @@ class ServiceProcess:
         self.http_port = http_port
         self.log_path = log_path
         self.proc: subprocess.Popen[bytes] | None = None
+
+    @classmethod
+    def pactwatch(
+        cls, name: str, env: dict[str, str], *, data_dir: Path, log_path: Path
+    ) -> ServiceProcess:
+        """A Pactwatch service (`crawler`, `classifier`, `notifier`) from the console script
+        beside this interpreter, on a free port, with its data under `data_dir` unless `env`
+        says otherwise."""
+        port = free_port()
+        prefix = f"PACTWATCH_{name.upper()}_"
+        return cls(
+            name,
+            [str(Path(sys.executable).parent / f"pactwatch-{name}")],
+            {prefix + "DATA_DIR": str(data_dir), **env, prefix + "HTTP_PORT": str(port)},
+            port,
+            log_path,
+        )
 
     @property
     def base_url(self) -> str:
