@@ -21,9 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from pactwatch_devtools import ServiceProcess
+from pactwatch_devtools import ServiceProcess, create_topics, produce
 from pactwatch_devtools.kafka import KafkaBroker
 from pactwatch_schemas import Article, decode, encode
 
@@ -63,25 +62,6 @@ def make_articles(n: int, size: int = 4096, event_share: float = 0.1) -> list[Ar
             )
         )
     return out
-
-
-async def create_topics(bootstrap: str, names: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(n, 6, 1) for n in names])
-    finally:
-        await admin.close()
-
-
-async def fill(bootstrap: str, topic: str, articles: list[Article]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, max_batch_size=256_000)
-    await producer.start()
-    try:
-        futures = [await producer.send(topic, encode(a), key=a.id.encode()) for a in articles]
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
 
 
 async def bare_loop(bootstrap: str, source: str, sink: str, n: int) -> float:
@@ -170,10 +150,17 @@ def main() -> None:
         tmp = keep or tmp
         work = Path(tmp)
         names = ["bench.articles", "bench.bare-out", "bench.events", "bench.events.dlq"]
-        asyncio.run(create_topics(broker.bootstrap, names))
+        asyncio.run(create_topics(broker.bootstrap, dict.fromkeys(names, 6)))
         articles = make_articles(n)
         avg_kb = sum(len(a.text.encode()) for a in articles) / n / 1024
-        asyncio.run(fill(broker.bootstrap, "bench.articles", articles))
+        asyncio.run(
+            produce(
+                broker.bootstrap,
+                "bench.articles",
+                [encode(a) for a in articles],
+                keys=[a.id.encode() for a in articles],
+            )
+        )
         ceiling = asyncio.run(bare_loop(broker.bootstrap, "bench.articles", "bench.bare-out", n))
         rate, rss = service_run(broker.bootstrap, "bench.articles", "bench.events", n, work)
     print(

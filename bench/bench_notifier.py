@@ -29,9 +29,8 @@ import aiohttp
 import httpx
 from aiohttp import web
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from pactwatch_devtools import ServiceProcess, free_port, wait_until
+from pactwatch_devtools import ServiceProcess, create_topics, free_port, produce, wait_until
 from pactwatch_devtools.kafka import KafkaBroker
 from pactwatch_schemas import ArticleRef, Event, encode
 
@@ -156,25 +155,6 @@ async def baseline_httpx(url: str, n: int, body: bytes) -> float:
         return n / (time.perf_counter() - start)
 
 
-async def create_topics(bootstrap: str, names: dict[str, int]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(k, v, 1) for k, v in names.items()])
-    finally:
-        await admin.close()
-
-
-async def produce_all(bootstrap: str, topic: str, values: list[bytes]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=10, max_batch_size=256_000)
-    await producer.start()
-    try:
-        futures = [await producer.send(topic, v) for v in values]
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
-
-
 async def produce_at_rate(
     bootstrap: str, topic: str, rate: float, seconds: float
 ) -> dict[str, float]:
@@ -228,7 +208,7 @@ def main() -> None:
         )
         now = datetime.now(UTC)
         events = [make_event(n, now) for n in range(args.events)]
-        asyncio.run(produce_all(broker.bootstrap, "bench.events", [encode(e) for e in events]))
+        asyncio.run(produce(broker.bootstrap, "bench.events", [encode(e) for e in events]))
         subs = Path(tmp) / "subs.yaml"
         subs.write_text(
             f"subscriptions:\n  - id: bench\n    webhook: {{url: '{receiver.url}', "

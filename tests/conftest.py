@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from pactwatch_devtools import SEEDS_DIR, ServiceProcess, load_seeds
+from pactwatch_devtools import SEEDS_DIR, ServiceProcess, create_topics, load_seeds
 from pactwatch_devtools.kafka import KafkaBroker
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,17 +41,6 @@ def kafka_broker() -> Iterator[KafkaBroker]:
         yield broker
     finally:
         broker.close()
-
-
-async def create_topics(bootstrap: str, partitions: dict[str, int]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics(
-            [NewTopic(name, n, 1) for name, n in partitions.items()], timeout_ms=30_000
-        )
-    finally:
-        await admin.close()
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from typing import Any
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaProducer
 
-from pactwatch_devtools import read_topic, wait_until
+from pactwatch_devtools import produce, read_topic, wait_until
 from pactwatch_schemas import Article, DeadLetter, Event, decode, encode
 
 pytestmark = pytest.mark.integration
@@ -33,15 +32,6 @@ def article(i: int, text: str) -> Article:
         source_id="s",
         fetched_at=datetime.now(UTC),
     )
-
-
-async def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, max_request_size=4_000_000)
-    await producer.start()
-    try:
-        await asyncio.gather(*[await producer.send(topic, v) for v in values])
-    finally:
-        await producer.stop()
 
 
 def test_invalid_messages_are_dead_lettered_and_valid_ones_still_flow(

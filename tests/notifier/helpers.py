@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaProducer
-
+from pactwatch_devtools import produce as publish
 from pactwatch_devtools import read_topic
 from pactwatch_schemas import ArticleRef, DeadLetter, Event, decode
 
@@ -39,20 +38,8 @@ def make_event(n: int, *, article: int | None = None, source: str = "s") -> Even
     )
 
 
-async def _produce(bootstrap: str, topic: str, values: list[bytes], keys: bool) -> None:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, max_request_size=4_000_000, linger_ms=5
-    )
-    await producer.start()
-    try:
-        futures = [await producer.send(topic, value) for value in values]
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
-
-
 def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
-    asyncio.run(_produce(bootstrap, topic, values, keys=False))
+    asyncio.run(publish(bootstrap, topic, values))
 
 
 def dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:

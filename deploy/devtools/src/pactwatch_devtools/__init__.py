@@ -4,7 +4,7 @@ from ._feeds import FeedItem, render_rss
 from ._processes import ServiceProcess, free_port
 from ._seeds import SEEDS_DIR, load_seeds
 from ._servers import FeedServer, SmtpSink, WebhookReceiver
-from ._topics import read_topic
+from ._topics import create_topics, produce, read_topic
 from ._waiting import wait_until
 
 __all__ = [
@@ -14,8 +14,10 @@ __all__ = [
     "ServiceProcess",
     "SmtpSink",
     "WebhookReceiver",
+    "create_topics",
     "free_port",
     "load_seeds",
+    "produce",
     "read_topic",
     "render_rss",
     "wait_until",
