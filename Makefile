@@ -30,7 +30,10 @@ deploy/kafka/lib/.fetched: deploy/kafka/pom.xml
 run: install ## Run the whole system with a demo: alerts print here within a minute (Ctrl-C stops all)
 	$(BIN)/python deploy/demo/run.py
 
-test: install ## Run the whole test suite (starts and stops its own Kafka broker)
+system-deps: ## Install the Debian packages the tests run for real (PostgreSQL, Chromium, Prometheus) if missing
+	bash deploy/testenv/system-packages.sh
+
+test: install system-deps ## Run the whole test suite (starts and stops its own Kafka broker)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-unit: install ## Run only the unit tests (no broker, no processes)
@@ -64,4 +67,4 @@ kafka-stop: ## Stop the dev Kafka broker
 clean: ## Remove the virtualenv, Kafka jars and local data
 	rm -rf $(VENV) deploy/kafka/lib .data .demo
 
-.PHONY: help install run test test-unit lint fmt eval bench-classifier bench-notifier kafka-start kafka-stop clean
+.PHONY: help install system-deps run test test-unit lint fmt eval bench-classifier bench-notifier kafka-start kafka-stop clean
