@@ -1,4 +1,4 @@
-"""The sources file: which feeds to poll, validated at start with errors that point at the line."""
+"""The sources file: what to poll, checked at start; errors name the file, source and field."""
 
 from __future__ import annotations
 
@@ -6,7 +6,17 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+SourceKind = Literal["rss", "atom", "html", "sitemap"]
 
 
 class SourcesFileError(ValueError):
@@ -14,16 +24,37 @@ class SourcesFileError(ValueError):
 
 
 class Source(BaseModel):
-    """One place to poll."""
+    """One place to poll.
+
+    `kind` says how to read it: `rss`/`atom` feeds, an `html` listing page whose article
+    links are discovered (optionally only those matching `link_selector`), or a `sitemap`
+    (including Google News sitemaps). `interval_seconds` is the starting poll interval; the
+    schedule adapts between `min_interval_seconds` and `max_interval_seconds`.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")]
     url: HttpUrl
-    kind: Literal["rss", "atom"] = "rss"
+    kind: SourceKind = "rss"
     interval_seconds: Annotated[float, Field(gt=0)] | None = None
+    min_interval_seconds: Annotated[float, Field(gt=0)] | None = None
+    max_interval_seconds: Annotated[float, Field(gt=0)] | None = None
     language: Annotated[str, StringConstraints(max_length=16)] | None = None
     tags: dict[str, str] = Field(default_factory=dict)
+    # CSS selector for article links on an `html` listing page (e.g. "ul.news a").
+    link_selector: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    # Fetch each new article's page for its main text (feeds that carry the full text skip it).
+    fetch_pages: bool = True
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> Source:
+        low, high = self.min_interval_seconds, self.max_interval_seconds
+        if low is not None and high is not None and low > high:
+            raise ValueError("min_interval_seconds must not exceed max_interval_seconds")
+        if self.link_selector is not None and self.kind != "html":
+            raise ValueError("link_selector only applies to kind 'html'")
+        return self
 
 
 def load_sources(path: Path) -> list[Source]:
