@@ -24,6 +24,7 @@ from pactwatch_schemas import Article, DecodeError, dead_letter, decode, encode
 from . import metrics
 from .core.config import Settings
 from .detect import InvalidArticle
+from .kafka_lag import LagWatch
 from .pipeline import classify_article, to_events
 
 log = structlog.get_logger("pactwatch.classifier")
@@ -61,6 +62,14 @@ def create_app(settings: Settings) -> faust.App:
         settings.dead_letter_topic, key_serializer="raw", value_serializer="raw"
     )
     broker = BrokerWatch(settings.kafka_bootstrap)
+    lag = LagWatch(
+        settings.kafka_bootstrap,
+        settings.app_id,
+        [settings.articles_topic],
+        metrics.CONSUMER_LAG,
+        metrics.ERRORS,
+        settings.lag_interval_seconds,
+    )
 
     @app.agent(articles)
     async def classify_articles(stream: faust.StreamT[bytes]) -> None:
@@ -69,14 +78,23 @@ def create_app(settings: Settings) -> faust.App:
         )
         async for batch in batches:
             started = time.perf_counter()
-            pending: list[Any] = []
+            pending: list[tuple[str, Any]] = []
             for event in batch:
+                metrics.CONSUMED.labels(event.message.topic).inc()
+                one_started = time.perf_counter()
                 pending.extend(await _process(event.message, event.value))
+                metrics.PROCESSING_SECONDS.observe(time.perf_counter() - one_started)
             # The broker must hold the events before faust may commit the batch's offsets.
-            await asyncio.gather(*pending)
+            try:
+                await asyncio.gather(*(future for _, future in pending))
+            except Exception:
+                metrics.ERRORS.labels("produce_failed").inc()
+                raise
+            for topic, _ in pending:
+                metrics.PRODUCED.labels(topic).inc()
             metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
 
-    async def _process(message: Any, raw: bytes) -> list[Any]:
+    async def _process(message: Any, raw: bytes) -> list[tuple[str, Any]]:
         try:
             article = decode(Article, raw)
         except DecodeError as exc:
@@ -92,12 +110,14 @@ def create_app(settings: Settings) -> faust.App:
         futures = []
         for ev in out:
             metrics.EVENTS.labels(ev.type).inc()
-            futures.append(await events.send(key=ev.event_id.encode(), value=encode(ev)))
+            sent = await events.send(key=ev.event_id.encode(), value=encode(ev))
+            futures.append((events.get_topic_name(), sent))
         return futures
 
-    async def _dead_letter(message: Any, raw: bytes, reason: Any, detail: str) -> Any:
+    async def _dead_letter(message: Any, raw: bytes, reason: Any, detail: str) -> tuple[str, Any]:
         metrics.INVALID.labels(reason).inc()
         metrics.DEAD_LETTERS.labels(reason).inc()
+        metrics.ERRORS.labels(str(reason)).inc()
         log.warning(
             "dead_letter",
             reason=reason,
@@ -115,7 +135,8 @@ def create_app(settings: Settings) -> faust.App:
             offset=message.offset,
             key=message.key,
         )
-        return await dead_letters.send(key=message.key, value=encode(letter))
+        sent = await dead_letters.send(key=message.key, value=encode(letter))
+        return dead_letters.get_topic_name(), sent
 
     @app.page("/metrics")
     async def metrics_page(_view: Any, request: Any) -> Any:
@@ -139,6 +160,10 @@ def create_app(settings: Settings) -> faust.App:
     @app.task  # type: ignore[untyped-decorator]
     async def watch_broker() -> None:
         await broker.run(app)
+
+    @app.task  # type: ignore[untyped-decorator]
+    async def watch_lag() -> None:
+        await lag.run(lambda: bool(app.should_stop))
 
     return app
 

@@ -1,6 +1,6 @@
 """Prometheus metrics of the classifier (`pactwatch_classifier_*`)."""
 
-from prometheus_client import Counter, Histogram, Info
+from prometheus_client import Counter, Gauge, Histogram, Info
 
 from . import __version__
 
@@ -28,4 +28,29 @@ CLASSIFY_SECONDS = Histogram(
     "pactwatch_classifier_classify_duration_seconds",
     "Time to classify one article.",
     buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5),
+)
+
+# The standard set every Pactwatch service exports (same names with its own prefix).
+CONSUMER_LAG = Gauge(
+    "pactwatch_classifier_consumer_lag",
+    "Messages the consumer group has yet to read, per partition (end offset - committed).",
+    ["topic", "partition"],
+)
+CONSUMED = Counter(
+    "pactwatch_classifier_messages_consumed_total", "Messages read from Kafka.", ["topic"]
+)
+PRODUCED = Counter(
+    "pactwatch_classifier_messages_produced_total",
+    "Messages the broker acknowledged.",
+    ["topic"],
+)
+PROCESSING_SECONDS = Histogram(
+    "pactwatch_classifier_processing_duration_seconds",
+    "Time to process one consumed message: decode, classify, hand its events to the producer.",
+    buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1),
+)
+ERRORS = Counter(
+    "pactwatch_classifier_errors_total",
+    "Errors by kind: the dead-letter reasons, produce_failed, lag_refresh.",
+    ["kind"],
 )

@@ -34,5 +34,7 @@ class Settings(BaseSettings):
     batch_within_seconds: float = Field(0.05, gt=0)
     # faust's per-event stream sensors halve throughput (measured); our metrics cover the service.
     faust_metrics: bool = False
+    # How often the consumer group's lag is read from the broker for /metrics.
+    lag_interval_seconds: float = Field(15.0, gt=0)
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
