@@ -31,6 +31,20 @@ class Settings(BaseSettings):
     group_id: str = "pactwatch-notifier"
     subscriptions_file: Path = Path("subscriptions.yaml")
     data_dir: Path = Path(".data/notifier")
+    # SQLAlchemy URL of the subscriptions database; default a SQLite file in DATA_DIR.
+    # PostgreSQL: postgresql+psycopg://user:password@host:5432/pactwatch
+    database_url: str | None = None
+    # How often the workers look for new or changed subscriptions in the store.
+    subscriptions_refresh_seconds: float = Field(2.0, gt=0)
+    # Digests: how often the digest loop looks for due digests; how long a claimed digest
+    # belongs to its worker before another one may take it over (a crashed worker).
+    digest_check_seconds: float = Field(30.0, gt=0)
+    digest_lease_seconds: float = Field(300.0, gt=0)
+    # TEST/DEMO ONLY: make every digest period this many seconds (epoch-aligned) instead of
+    # an hour or a day, so a test sees a digest go out without waiting an hour.
+    digest_period_seconds_override: float | None = Field(None, gt=0)
+    # Consecutive permanent failures (4xx, SMTP 5xx) after which a subscription is disabled.
+    disable_after_permanent_failures: int = Field(5, ge=1)
     http_host: str = "127.0.0.1"
     http_port: int = 8003
     batch_size: int = Field(500, gt=0)
@@ -87,6 +101,13 @@ class Settings(BaseSettings):
         if any(len(s.get_secret_value()) < 16 for s in self.unsubscribe_secrets):
             raise ValueError("each unsubscribe secret needs at least 16 characters")
         return self
+
+    @property
+    def database_url_resolved(self) -> str:
+        """The configured database URL, or the embedded SQLite file in DATA_DIR."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'subscriptions.sqlite3').resolve()}"
 
     @property
     def max_attempts(self) -> int:

@@ -1,0 +1,26 @@
+"""The subscriptions database: tables, engine factory and Alembic migrations.
+
+Only `store.py` (and the digest claim in it) touches these; everything else goes through
+`SubscriptionStore`.
+"""
+
+from .engine import make_engine, migrate
+from .tables import (
+    deleted_subscriptions,
+    deliveries,
+    digest_items,
+    digests,
+    metadata,
+    subscriptions,
+)
+
+__all__ = [
+    "deleted_subscriptions",
+    "deliveries",
+    "digest_items",
+    "digests",
+    "make_engine",
+    "metadata",
+    "migrate",
+    "subscriptions",
+]

@@ -1,0 +1,67 @@
+"""Engine factory (SQLite pragmas, PostgreSQL pool) and running the migrations in code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, make_url, text
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+#: pg_advisory_xact_lock key that serialises `migrate()` between processes ("pwmigr").
+_MIGRATION_LOCK = 0x70776D69677200
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`: a SQLite file (created with its folder) or PostgreSQL.
+
+    SQLite gets WAL (readers never wait for the writer), a 30 s busy timeout and
+    `BEGIN IMMEDIATE` transactions: a transaction that reads and then writes takes the write
+    lock up front, so two processes queue instead of failing with "database is locked".
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.isolation_level = None  # we say BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration, built in code: no alembic.ini to ship or find."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade to the newest schema. Idempotent, and safe when several processes start at
+    once: they take turns (PostgreSQL advisory lock, SQLite's write lock) and the later ones
+    find the schema at head."""
+    config = alembic_config()
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        else:
+            connection.execute(text("SELECT 1"))  # starts the (immediate) transaction
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.commit()
