@@ -51,6 +51,9 @@ fmt: install ## Format the code
 eval: install ## Classifier quality on the labelled corpus and the seeds; fails below F1 0.95 / party recall 0.85
 	$(BIN)/python -m pactwatch_classifier.evaluation --check
 
+bench: install ## The whole pipeline: articles/s vs the bare-Kafka ceiling, latency, CPU and RSS per service; appends bench/RESULTS.md
+	$(BIN)/python bench/bench_pipeline.py
+
 bench-classifier: install ## Classifier speed: classify() per core, and the service over Kafka vs bare aiokafka
 	$(BIN)/python bench/bench_classify.py
 	$(BIN)/python bench/bench_classifier_service.py
@@ -67,4 +70,4 @@ kafka-stop: ## Stop the dev Kafka broker
 clean: ## Remove the virtualenv, Kafka jars and local data
 	rm -rf $(VENV) deploy/kafka/lib .data .demo
 
-.PHONY: help install system-deps run test test-unit lint fmt eval bench-classifier bench-notifier kafka-start kafka-stop clean
+.PHONY: help install system-deps run test test-unit lint fmt eval bench bench-classifier bench-notifier kafka-start kafka-stop clean

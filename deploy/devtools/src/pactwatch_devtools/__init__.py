@@ -1,5 +1,6 @@
 """Real local servers and process control for Pactwatch's tests, demo and benchmarks."""
 
+from ._corpus import GeneratedArticle, generate_articles
 from ._feeds import FeedItem, render_rss
 from ._processes import ServiceProcess, free_port
 from ._seeds import SEEDS_DIR, load_seeds
@@ -12,6 +13,7 @@ __all__ = [
     "SEEDS_DIR",
     "FeedItem",
     "FeedServer",
+    "GeneratedArticle",
     "PostgresError",
     "PostgresServer",
     "ServiceProcess",
@@ -19,6 +21,7 @@ __all__ = [
     "WebhookReceiver",
     "create_topics",
     "free_port",
+    "generate_articles",
     "load_seeds",
     "produce",
     "read_topic",
