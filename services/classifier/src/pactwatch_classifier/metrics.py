@@ -1,6 +1,10 @@
 """Prometheus metrics of the classifier (`pactwatch_classifier_*`)."""
 
+from typing import get_args
+
 from prometheus_client import Counter, Gauge, Histogram, Info
+
+from pactwatch_schemas import DeadLetterReason
 
 from . import __version__
 
@@ -54,3 +58,7 @@ ERRORS = Counter(
     "Errors by kind: the dead-letter reasons, produce_failed, lag_refresh.",
     ["kind"],
 )
+
+# Series exist from the start at 0, so the first dead letter is an increase Prometheus sees.
+for _reason in get_args(DeadLetterReason):
+    DEAD_LETTERS.labels(_reason)
