@@ -429,3 +429,32 @@ def test_to_dict_is_json_ready() -> None:
         "locations", "amount", "date", "sectors", "fingerprint",
     }  # fmt: skip
     assert isinstance(event["parties"], list) and isinstance(event["evidence_spans"][0], list)
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        (
+            # "and" before a place name starts a second party, not one long name.
+            "Orbitum Aerospace and Nantong University announced a strategic partnership on "
+            "May 9 to launch a joint research centre for satellite materials.",
+            {"Orbitum Aerospace", "Nantong University"},
+        ),
+        (
+            # "a consortium of A and B": A is a party, not a description of B.
+            "A consortium of China State Construction and Beijing Urban Construction Group "
+            "signed a 9-billion-yuan contract with Chengdu Tianfu International Airport.",
+            {"China State Construction", "Beijing Urban Construction Group"},
+        ),
+        (
+            # ... while "and" inside one organisation's name still joins.
+            "The Wuxi Science and Technology Bureau signed a cooperation agreement with "
+            "Kestrel Semiconductor Inc. on Monday.",
+            {"Wuxi Science and Technology Bureau", "Kestrel Semiconductor Inc."},
+        ),
+    ],
+)
+def test_coordinated_parties_are_split_only_between_names(text: str, parties: set[str]) -> None:
+    events = classify("", text, published_at=PUB).events
+    assert events, text
+    assert parties <= set(events[0].parties)

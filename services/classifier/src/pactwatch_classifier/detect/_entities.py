@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ._places import PLACE_FIRST_WORDS
 from ._text import words
 
 Kind = Literal["org", "person", "event", "name"]
@@ -169,7 +170,12 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                 ok = k < n and _is_cap(toks[k]) and _bare(toks[k].lower) not in _BREAK
                 if cur.lower == "and" and ok:
                     left_last = _bare(toks[j - 1].lower)
-                    ok = left_last not in _ORG_WORDS and (has_of or _org_ahead(toks, k))
+                    ok = (
+                        left_last not in _ORG_WORDS
+                        and (has_of or _org_ahead(toks, k))
+                        # "Orbitum Aerospace and Nantong University": a place starts a new name.
+                        and _bare(toks[k].lower) not in PLACE_FIRST_WORDS
+                    )
                 if cur.lower == "the" and not (j > i and toks[j - 1].lower in ("of", "for")):
                     ok = False
                 if ok:

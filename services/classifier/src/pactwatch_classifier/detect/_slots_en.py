@@ -77,11 +77,11 @@ def _list_backward(toks: list[Token], entities: list[Entity], idx: int) -> list[
         k = cur - 1
         k = _skip_possessor(toks, entities, k)
         k = _skip_descriptors(toks, k)
-        glue = 0
+        glue: list[str] = []
         while k >= 0 and toks[k].lower in _LIST_GLUE:
+            glue.append(toks[k].lower)
             k -= 1
-            glue += 1
-        if glue == 0 or k < 0:
+        if not glue or k < 0:
             return found
         k = _skip_descriptors(toks, k)
         prev = _entity_ending_at(entities, k + 1)
@@ -90,7 +90,8 @@ def _list_backward(toks: list[Token], entities: list[Entity], idx: int) -> list[
         before = toks[entities[prev].tok_start - 1].lower if entities[prev].tok_start > 0 else ""
         if before == "with":
             return found
-        if before in _APPOSITIVE_PREPS:
+        # "A, a city of C, and B" (commas): C describes A. "a consortium of C and B": C is a party.
+        if before in _APPOSITIVE_PREPS and "," in glue:
             # "A, a county-level city of C, and B": C describes A; jump to A.
             jump = _appositive_head(toks, entities, entities[prev].tok_start)
             if jump < 0:
