@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from pactwatch_devtools import PostgresServer
 
 
 @pytest.fixture
@@ -17,3 +21,20 @@ def notifier_env(pipeline_env: dict[str, str], tmp_path: Path) -> dict[str, str]
         "PACTWATCH_NOTIFIER_SUBSCRIPTIONS_FILE": str(tmp_path / "subs.yaml"),
         "PACTWATCH_NOTIFIER_COMMIT_INTERVAL_SECONDS": "0.2",
     }
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL (Debian's binaries) on 127.0.0.1 for the session, started here."""
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database per test: a SQLite file, or a new database on the session's
+    PostgreSQL server. Tests taking it run once per backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'subscriptions.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.create_database(f"t_{uuid.uuid4().hex[:12]}")

@@ -403,8 +403,12 @@ class SubscriptionStore:
     ) -> bool:
         """Keep a matching event for the subscription's next digest; False if it is already
         there (a replayed event)."""
-        stmt = self._insert(digest_items).on_conflict_do_nothing(  # type: ignore[attr-defined]
-            index_elements=["subscription_id", "event_id"]
+        stmt = (
+            self._insert(digest_items)
+            .on_conflict_do_nothing(  # type: ignore[attr-defined]
+                index_elements=["subscription_id", "event_id"]
+            )
+            .returning(digest_items.c.id)
         )
         with self._engine.begin() as conn:
             result = conn.execute(
@@ -418,7 +422,8 @@ class SubscriptionStore:
                     "matched_at": at or _now(),
                 },
             )
-        return bool(result.rowcount)
+            added = result.scalar() is not None
+        return added
 
     def pending_digests(self) -> dict[str, datetime]:
         """Subscriptions with items not yet in a digest, and their oldest item's time."""
