@@ -77,6 +77,18 @@ def select(
     return chosen
 
 
+def retry_record(subscription_id: str, event: Event, chain: str) -> NotifierRetry:
+    """Attempt 1 of a new chain, due now: what a replay publishes to the retry topic."""
+    return NotifierRetry(
+        schema_version=1,
+        subscription_id=subscription_id,
+        event=event,
+        attempt=1,
+        not_before=datetime.now(UTC),
+        chain=chain,
+    )
+
+
 async def replay(
     settings: Settings,
     *,
@@ -103,14 +115,7 @@ async def replay(
     try:
         for letter, event in chosen:
             assert letter.subscription_id is not None
-            retry = NotifierRetry(
-                schema_version=1,
-                subscription_id=letter.subscription_id,
-                event=event,
-                attempt=1,
-                not_before=datetime.now(UTC),
-                chain=chain,
-            )
+            retry = retry_record(letter.subscription_id, event, chain)
             if producer is not None:
                 await producer.send_and_wait(
                     settings.retry_topic, encode(retry), key=event.event_id.encode()

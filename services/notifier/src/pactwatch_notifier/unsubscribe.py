@@ -5,9 +5,9 @@ unsubscribes someone else. The POST arrives without cookies; the token is the on
     url = unsubscribe_url("https://pactwatch.example.org", token)
     verify_token([secret], token)  # -> UnsubscribeRequest(subscription_id, address)
 
-The endpoint that receives the POST belongs to the subscriptions API; it calls
-`verify_token` with every configured secret (the first one signs; older ones verify during
-a rotation).
+The endpoint that receives the POST belongs to the subscriptions API (`api/routes/public.py`);
+it calls `verify_token` with every configured secret (the first one signs; older ones verify
+during a rotation). The same token opens the subscriber's manage page (`manage_url`).
 """
 
 from __future__ import annotations
@@ -75,3 +75,17 @@ def verify_token(secrets: Sequence[str], token: str) -> UnsubscribeRequest:
 def unsubscribe_url(base_url: str, token: str) -> str:
     """`<base>/unsubscribe?token=<token>`: where the one-click POST goes."""
     return f"{base_url.rstrip('/')}/unsubscribe?token={quote(token, safe='')}"
+
+
+def manage_url(base_url: str, token: str) -> str:
+    """`<base>/manage?token=<token>`: the subscriber's own settings page. The same token as
+    the unsubscribe link: both prove only that the reader received mail for the subscription."""
+    return f"{base_url.rstrip('/')}/manage?token={quote(token, safe='')}"
+
+
+def manage_url_for(unsubscribe_link: str) -> str:
+    """The manage link beside an unsubscribe link made by `unsubscribe_url`."""
+    base, sep, query = unsubscribe_link.rpartition("/unsubscribe?")
+    if not sep:
+        raise ValueError("not an unsubscribe link")
+    return f"{base}/manage?{query}"

@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from pactwatch_schemas import ArticleRef, Event
 
+from ..unsubscribe import manage_url_for
 from ._errors import DeliveryError
 
 _TYPE_NAMES = {"signing": "Signing", "cooperation": "Cooperation"}
@@ -56,8 +57,12 @@ def render_email(
     update: bool = False,
     list_id: str | None = None,
     unsubscribe_url: str | None = None,
+    manage_url: str | None = None,
 ) -> EmailMessage:
-    """The alert email: text and HTML alternatives of the same content."""
+    """The alert email: text and HTML alternatives of the same content. With an unsubscribe
+    link it also links the subscriber's manage page (the same signed token opens both)."""
+    if manage_url is None and unsubscribe_url is not None:
+        manage_url = manage_url_for(unsubscribe_url)
     subject = subject_for(event, update=update)
     amount = (
         f"{event.amount.value:,.0f} {event.amount.currency}" if event.amount is not None else None
@@ -71,6 +76,7 @@ def render_email(
         "sources": list(sources) or [event.article],
         "update": update,
         "unsubscribe_url": unsubscribe_url,
+        "manage_url": manage_url,
     }
     message = EmailMessage()
     message["From"] = sender

@@ -1,0 +1,1 @@
+"""The subscriptions API process (`pactwatch-notifier-api`): FastAPI, its own replicas."""
