@@ -61,6 +61,9 @@ bench-classifier: install ## Classifier speed: classify() per core, and the serv
 bench-notifier: install ## Notifier speed: deliveries/s and p50/p99 latency vs a bare aiohttp POST loop
 	$(BIN)/python bench/bench_notifier.py
 
+bench-filters: install ## Subscription filters: matches/s and ms to match one event against 10,000 subscriptions
+	$(BIN)/python bench/bench_filters.py
+
 kafka-start: install ## Start the dev Kafka broker on 127.0.0.1:9092 (data in .data/kafka)
 	bash deploy/kafka/kafka.sh start
 
@@ -70,4 +73,4 @@ kafka-stop: ## Stop the dev Kafka broker
 clean: ## Remove the virtualenv, Kafka jars and local data
 	rm -rf $(VENV) deploy/kafka/lib .data .demo
 
-.PHONY: help install system-deps run test test-unit lint fmt eval bench bench-classifier bench-notifier kafka-start kafka-stop clean
+.PHONY: help install system-deps run test test-unit lint fmt eval bench bench-classifier bench-notifier bench-filters kafka-start kafka-stop clean
