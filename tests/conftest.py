@@ -52,6 +52,9 @@ def topics(kafka: str) -> dict[str, str]:
         "events": f"t{suffix}.events",
         "deadletter": f"t{suffix}.deadletter",
         "retry": f"t{suffix}.notifier-retry",
+        # Created by the crawler itself (compacted) when it starts.
+        "crawler_sources": f"t{suffix}.crawler-sources",
+        "crawler_seen": f"t{suffix}.crawler-seen",
     }
     asyncio.run(
         create_topics(
@@ -71,6 +74,8 @@ def pipeline_env(kafka: str, topics: dict[str, str]) -> dict[str, str]:
         "PACTWATCH_EVENTS_TOPIC": topics["events"],
         "PACTWATCH_DEAD_LETTER_TOPIC": topics["deadletter"],
         "PACTWATCH_NOTIFIER_RETRY_TOPIC": topics["retry"],
+        "PACTWATCH_CRAWLER_SOURCES_TOPIC": topics["crawler_sources"],
+        "PACTWATCH_CRAWLER_SEEN_TOPIC": topics["crawler_seen"],
     }
 
 
@@ -89,6 +94,9 @@ def start_service(tmp_path: Path) -> Iterator[StartService]:
                 # Each test is its own consumer group, so tests never share offsets.
                 "PACTWATCH_CLASSIFIER_APP_ID": f"pactwatch-classifier-{tmp_path.name}",
                 "PACTWATCH_NOTIFIER_GROUP_ID": f"pactwatch-notifier-{tmp_path.name}",
+                "PACTWATCH_CRAWLER_GROUP_ID": f"pactwatch-crawler-{tmp_path.name}",
+                # The broker's minimum, so a killed crawler's sources move within seconds.
+                "PACTWATCH_CRAWLER_SESSION_TIMEOUT_SECONDS": "6",
                 **env,
             },
             data_dir=tmp_path / name,

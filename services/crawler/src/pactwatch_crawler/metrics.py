@@ -1,4 +1,8 @@
-"""Prometheus metrics of the crawler (`pactwatch_crawler_*`)."""
+"""Prometheus metrics of the crawler (`pactwatch_crawler_*`).
+
+Per-source series carry the `source` label so an operator can alert on one stale or failing
+source; a few thousand sources stay well within what Prometheus handles.
+"""
 
 from prometheus_client import Counter, Gauge, Histogram, Info
 
@@ -7,31 +11,76 @@ from . import __version__
 BUILD = Info("pactwatch_crawler_build", "Version of the running crawler.")
 BUILD.info({"version": __version__})
 
+# Listing polls (feed, listing page, sitemap): outcome is 200, 304 or the error kind.
 FETCHES = Counter(
-    "pactwatch_crawler_fetches_total", "Source fetches by outcome.", ["source", "outcome"]
+    "pactwatch_crawler_fetches_total",
+    "Source listing fetches by outcome (200, 304, error kind).",
+    ["source", "outcome"],
 )
 FETCH_SECONDS = Histogram(
     "pactwatch_crawler_fetch_duration_seconds",
-    "Time to fetch one source.",
-    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+    "Time to fetch one document, listings and article pages.",
+    ["what"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
-BYTES = Counter("pactwatch_crawler_fetched_bytes_total", "Response bytes read.")
+BYTES = Counter("pactwatch_crawler_fetched_bytes_total", "Response bytes read.", ["what"])
+PAGES = Counter(
+    "pactwatch_crawler_pages_total",
+    "Article pages: extracted, no_text (extractor found none) or the fetch error kind.",
+    ["outcome"],
+)
 PUBLISHED = Counter(
     "pactwatch_crawler_articles_published_total", "Articles published to Kafka.", ["source"]
 )
 ALREADY_SEEN = Counter(
-    "pactwatch_crawler_articles_already_seen_total", "Entries skipped as already published."
+    "pactwatch_crawler_articles_already_seen_total",
+    "Entries skipped because their article was published before.",
+    ["source"],
+)
+NEAR_DUPLICATES = Counter(
+    "pactwatch_crawler_near_duplicates_total",
+    "Articles published with duplicate_of: the same text as an earlier article.",
+    ["source"],
 )
 ENTRIES_SKIPPED = Counter(
-    "pactwatch_crawler_entries_skipped_total", "Feed entries that make no article.", ["reason"]
+    "pactwatch_crawler_entries_skipped_total",
+    "Listing entries that make no article, by reason.",
+    ["reason"],
 )
 PUBLISH_ERRORS = Counter(
     "pactwatch_crawler_publish_errors_total", "Articles the broker did not accept."
 )
+ROBOTS_REFUSALS = Counter(
+    "pactwatch_crawler_robots_refusals_total", "URLs not fetched because robots.txt refuses."
+)
 LAST_SUCCESS = Gauge(
     "pactwatch_crawler_source_last_success_timestamp_seconds",
-    "Unix time of the last successful poll of each source.",
+    "Unix time of the last successful poll of each source owned here.",
     ["source"],
 )
-FAILING = Gauge("pactwatch_crawler_sources_failing", "Sources whose last poll failed.")
+CONSECUTIVE_FAILURES = Gauge(
+    "pactwatch_crawler_source_consecutive_failures",
+    "Failed polls in a row, per source owned here.",
+    ["source"],
+)
+FAILING = Gauge(
+    "pactwatch_crawler_sources_failing",
+    "Sources owned here that failed their last N polls (still retried at the max interval).",
+)
 SOURCES = Gauge("pactwatch_crawler_sources", "Sources configured.")
+OWNED = Gauge("pactwatch_crawler_sources_owned", "Sources this replica polls now.")
+PARTITIONS = Gauge(
+    "pactwatch_crawler_assigned_partitions", "Sources-topic partitions assigned to this replica."
+)
+REBALANCES = Counter(
+    "pactwatch_crawler_rebalances_total", "Partition assignments received from the group."
+)
+INTERVAL = Gauge(
+    "pactwatch_crawler_source_interval_seconds",
+    "Current adaptive poll interval, per source owned here.",
+    ["source"],
+)
+SEEN = Gauge("pactwatch_crawler_seen_articles", "Article ids in the local seen cache.")
+NEAR_DUP_INDEX = Gauge(
+    "pactwatch_crawler_near_duplicate_index_size", "Fingerprints in the near-duplicate window."
+)

@@ -1,158 +1,561 @@
-"""The crawler's loop: for each source, fetch -> parse -> keep new -> publish -> remember.
+"""The crawler: owns the sources of its partitions and polls each on its own schedule.
 
-Each source polls on its own schedule in its own task, so a slow or hostile source
-delays nobody else. An article is remembered as published only after the broker
-acknowledged it: a crash in between republishes (at least once), never loses it.
+One poll of a source, top to bottom (`Crawler.poll`):
+
+    fetch listing (conditional GET) -> parse listing -> drop seen entries
+    -> build articles (article page + main-text extraction, feed summary as fallback)
+    -> mark near-duplicates -> publish (acked) -> remember as seen
+
+Each owned source runs in its own task, so a slow or hostile source delays nobody else.
+After every poll the source's schedule state goes to the compacted sources topic, so the
+replica that owns the source next (after a rebalance or a restart) continues from there.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
+import math
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import httpx
 import structlog
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
+from pydantic import ValidationError
 
 from pactwatch_schemas import Article, encode
 
 from . import metrics
 from .core.config import Settings
-from .fetch import FetchError, fetch
-from .parse import FeedError, parse_feed
-from .seen import SeenStore
+from .extract import extract_article
+from .fetch import Fetched, Fetcher, FetchError, Validators
+from .neardup import NearDuplicateIndex, hamming, simhash
+from .parse import Entry, ListingError, parse_listing
+from .schedule import Bounds, after_failure, after_success, entry_spacing, first_delay
+from .seen import SeenLog, SeenRecord
+from .shard import Assignments, load_states, partition_for
 from .sources import Source
+from .state import SourceState
 
 log = structlog.get_logger("pactwatch.crawler")
+
+MAX_TITLE = 2000
+MAX_TEXT = 1_000_000
+MAX_URL = 4096
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    """What one poll found out, for the schedule and the metrics."""
+
+    outcome: str  # "200", "304" or an error kind
+    ok: bool
+    validators: Validators | None = None
+    new_entries: int = 0
+    published: int = 0
+    spacing: float | None = None
+    hint: float | None = None  # longest of max-age and feed TTL
+    retry_after: float | None = None
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class _Watch:
+    """An owned source's running task and the event that asks it to stop."""
+
+    task: asyncio.Task[None]
+    stop: asyncio.Event
 
 
 class Crawler:
     def __init__(
-        self, settings: Settings, sources: list[Source], producer: AIOKafkaProducer
+        self,
+        settings: Settings,
+        sources: Sequence[Source],
+        producer: AIOKafkaProducer,
+        fetcher: Fetcher,
+        seen: SeenLog,
+        near_duplicates: NearDuplicateIndex,
+        partitions: int,
     ) -> None:
         self.settings = settings
-        self.sources = sources
+        self.sources = {s.id: s for s in sources}
         self.producer = producer
-        self.seen = SeenStore(settings.data_dir / "seen.sqlite3")
+        self.fetcher = fetcher
+        self.seen = seen
+        self.near_duplicates = near_duplicates
+        self.partitions = partitions
         self.broker_ok = False
+        self._by_partition: dict[int, list[Source]] = {}
+        for source in sources:
+            self._by_partition.setdefault(partition_for(source.id, partitions), []).append(source)
+        self._watches: dict[str, _Watch] = {}
         self._failing: set[str] = set()
+        self._inflight: set[str] = set()  # article ids being published by a poll here
+        self._assigned: set[int] = set()
+        self._consumer: AIOKafkaConsumer | None = None
         self._stop = asyncio.Event()
-        self._fetch_slots = asyncio.Semaphore(settings.max_concurrent_fetches)
-        self._client = httpx.AsyncClient(
-            headers={"User-Agent": settings.user_agent},
-            timeout=httpx.Timeout(settings.fetch_timeout_seconds),
-            follow_redirects=True,
-            max_redirects=5,
-        )
         metrics.SOURCES.set(len(sources))
+
+    # --- lifecycle ---------------------------------------------------------------------
 
     def stop(self) -> None:
         self._stop.set()
 
     async def run(self) -> None:
-        """Poll every source until `stop()`; then finish in-flight publishes and close."""
-        tasks = [asyncio.create_task(self._watch(s), name=f"source:{s.id}") for s in self.sources]
-        tasks.append(asyncio.create_task(self._watch_broker(), name="broker-check"))
-        await self._stop.wait()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await self._client.aclose()
-        self.seen.close()
-
-    async def _watch(self, source: Source) -> None:
-        interval = source.interval_seconds or self.settings.default_interval_seconds
-        # Spread the first polls so a restart does not hit every host at once.
-        await self._sleep(random.uniform(0, min(interval, 2.0)))
-        while not self._stop.is_set():
-            await self.poll(source)
-            await self._sleep(interval)
-
-    async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
-
-    async def poll(self, source: Source) -> int:
-        """Poll one source once; return the number of articles published."""
-        started = time.perf_counter()
-        async with self._fetch_slots:
-            try:
-                fetched = await fetch(
-                    self._client, str(source.url), max_bytes=self.settings.max_response_bytes
-                )
-            except FetchError as exc:
-                self._failed(source, exc.kind, exc.detail)
-                return 0
-            finally:
-                metrics.FETCH_SECONDS.observe(time.perf_counter() - started)
-        metrics.BYTES.inc(len(fetched.body))
-        try:
-            parsed = parse_feed(fetched.body, source, fetched.url, datetime.now(UTC))
-        except FeedError as exc:
-            self._failed(source, "not_a_feed", str(exc))
-            return 0
-        for reason, count in parsed.skipped.items():
-            metrics.ENTRIES_SKIPPED.labels(reason).inc(count)
-        if parsed.bozo:
-            log.info("feed_malformed_but_parsed", source=source.id, detail=parsed.bozo[:200])
-        try:
-            published = await self.publish_new(source, parsed.articles)
-        except KafkaError as exc:
-            self._failed(source, "publish", repr(exc))
-            return 0
-        metrics.FETCHES.labels(source.id, "ok").inc()
-        metrics.LAST_SUCCESS.labels(source.id).set(time.time())
-        self._failing.discard(source.id)
-        metrics.FAILING.set(len(self._failing))
-        log.info(
-            "polled",
-            source=source.id,
-            entries=len(parsed.articles),
-            published=published,
-            seconds=round(time.perf_counter() - started, 3),
+        """Join the group, poll the sources of the partitions it assigns until `stop()`;
+        then finish in-flight polls (saving their state) before leaving the group."""
+        s = self.settings
+        session_ms = int(s.session_timeout_seconds * 1000)
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=s.kafka_bootstrap,
+            group_id=s.group_id,
+            client_id="pactwatch-crawler",
+            enable_auto_commit=False,  # nothing to commit: state lives in the records
+            auto_offset_reset="latest",
+            session_timeout_ms=session_ms,
+            heartbeat_interval_ms=max(1000, session_ms // 4),
         )
-        return published
+        self._consumer = consumer
+        consumer.subscribe([s.sources_topic], listener=Assignments(self._assign, self._revoke))
+        await consumer.start()
+        helpers = [
+            asyncio.create_task(self.seen.run(self._stop), name="seen-tail"),
+            asyncio.create_task(self._watch_broker(), name="broker-check"),
+            asyncio.create_task(self._prune_near_duplicates(), name="near-dup-prune"),
+        ]
+        try:
+            while not self._stop.is_set():
+                # Drives heartbeats and rebalances; the partitions are paused, so no records.
+                await consumer.getmany(timeout_ms=500)
+        finally:
+            await self._stop_watches(set(self._watches))
+            for task in helpers:
+                task.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+            await consumer.stop()  # leaves the group: the others take over at once
 
-    async def publish_new(self, source: Source, articles: list[Article]) -> int:
-        """Publish the articles not seen before; remember those the broker acknowledged."""
-        by_id = {a.id: a for a in articles}  # a feed may repeat an entry
-        new_ids = self.seen.unseen(by_id)
-        metrics.ALREADY_SEEN.inc(len(by_id) - len(new_ids))
-        if not new_ids:
-            return 0
-        pending = [
-            (
-                i,
-                await self.producer.send(
-                    self.settings.articles_topic, encode(by_id[i]), key=i.encode()
-                ),
+    async def _assign(self, partitions: set[int]) -> None:
+        """Load the state of the sources in `partitions` and start polling them."""
+        metrics.REBALANCES.inc()
+        if self._consumer is not None:
+            self._consumer.pause(
+                *(TopicPartition(self.settings.sources_topic, p) for p in partitions)
             )
-            for i in by_id
-            if i in new_ids
+        states = await load_states(
+            self.settings.kafka_bootstrap, self.settings.sources_topic, partitions
+        )
+        self._assigned = set(partitions)
+        now = time.time()
+        for partition in sorted(partitions):
+            for source in self._by_partition.get(partition, []):
+                if source.id in self._watches:
+                    continue
+                state = self._resume(source, states.get(source.id), now)
+                stop = asyncio.Event()
+                task = asyncio.create_task(
+                    self._watch(source, state, stop), name=f"source:{source.id}"
+                )
+                self._watches[source.id] = _Watch(task, stop)
+        metrics.PARTITIONS.set(len(self._assigned))
+        metrics.OWNED.set(len(self._watches))
+        log.info(
+            "partitions_assigned",
+            partitions=sorted(partitions),
+            sources=len(self._watches),
+            states_loaded=len(states),
+        )
+
+    async def _revoke(self, partitions: set[int]) -> None:
+        """Stop the sources of `partitions`; return only when none of them is mid-poll."""
+        ids = {s.id for p in partitions for s in self._by_partition.get(p, [])}
+        await self._stop_watches(ids & set(self._watches))
+        self._assigned -= partitions
+        metrics.PARTITIONS.set(len(self._assigned))
+        log.info("partitions_revoked", partitions=sorted(partitions), sources=len(ids))
+
+    async def _stop_watches(self, ids: set[str]) -> None:
+        watches = [self._watches.pop(i) for i in ids if i in self._watches]
+        for watch in watches:
+            watch.stop.set()
+        await asyncio.gather(*(w.task for w in watches), return_exceptions=True)
+        for source_id in ids:
+            self._failing.discard(source_id)
+            for gauge in (metrics.LAST_SUCCESS, metrics.INTERVAL, metrics.CONSECUTIVE_FAILURES):
+                with contextlib.suppress(KeyError):
+                    gauge.remove(source_id)
+        metrics.FAILING.set(len(self._failing))
+        metrics.OWNED.set(len(self._watches))
+
+    def _bounds(self, source: Source) -> Bounds:
+        """The source's own bounds, else the defaults widened to include its start interval
+        (a source configured for 30 s polls is not slowed to the 60 s default minimum)."""
+        s = self.settings
+        start = source.interval_seconds
+        low = source.min_interval_seconds or min(s.min_interval_seconds, start or math.inf)
+        high = source.max_interval_seconds or max(s.max_interval_seconds, start or 0.0, low)
+        return Bounds(min(low, high), high)
+
+    def _resume(self, source: Source, stored: SourceState | None, now: float) -> SourceState:
+        """The stored state when it belongs to this URL (bounds re-applied), else a fresh one."""
+        bounds = self._bounds(source)
+        if stored is None or stored.url != str(source.url):
+            interval = bounds.clamp(
+                source.interval_seconds or self.settings.default_interval_seconds
+            )
+            return SourceState(
+                source_id=source.id,
+                url=str(source.url),
+                interval=interval,
+                next_due=now + first_delay(interval),
+            )
+        stored.interval = bounds.clamp(stored.interval)
+        stored.next_due = min(stored.next_due, now + bounds.max)
+        return stored
+
+    # --- one source ----------------------------------------------------------------------
+
+    async def _watch(self, source: Source, state: SourceState, stop: asyncio.Event) -> None:
+        """Poll `source` whenever it is due, until `stop`; save the state after each poll."""
+        self._show_state(source, state)
+        while not stop.is_set():
+            delay = state.next_due - time.time()
+            if delay > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=delay)
+                if stop.is_set():
+                    return
+            try:
+                outcome = await self.poll(source, state, stop)
+            except Exception as exc:  # a bug or input nobody foresaw: count it, keep going
+                log.exception("poll_crashed", source=source.id)
+                outcome = PollOutcome("internal_error", ok=False, detail=repr(exc)[:500])
+            self._reschedule(source, state, outcome)
+            self._record(source, state, outcome)
+            try:
+                await self._save_state(state)
+            except KafkaError as exc:
+                log.warning("state_not_saved", source=source.id, error=repr(exc))
+
+    def _reschedule(self, source: Source, state: SourceState, outcome: PollOutcome) -> None:
+        bounds = self._bounds(source)
+        now = time.time()
+        state.polls += 1
+        if outcome.ok:
+            if outcome.validators is not None:
+                state.etag = outcome.validators.etag
+                state.last_modified = outcome.validators.last_modified
+            if outcome.spacing is not None:
+                state.spacing = outcome.spacing
+            state.failures = 0
+            state.last_success = now
+            state.last_error = None
+            state.interval = after_success(
+                state.interval,
+                new_entries=outcome.new_entries,
+                spacing=state.spacing,
+                bounds=bounds,
+                hint=outcome.hint,
+            )
+            state.next_due = now + state.interval
+        else:
+            state.failures += 1
+            state.last_error = f"{outcome.outcome}: {outcome.detail}"[:500]
+            state.next_due = now + after_failure(
+                state.failures,
+                bounds=bounds,
+                failing_after=self.settings.failing_after,
+                retry_after=outcome.retry_after,
+            )
+
+    def _record(self, source: Source, state: SourceState, outcome: PollOutcome) -> None:
+        """Metrics and logs of one poll."""
+        metrics.FETCHES.labels(source.id, outcome.outcome).inc()
+        self._show_state(source, state)
+        if outcome.ok:
+            if source.id in self._failing:
+                log.info("source_recovered", source=source.id)
+            self._failing.discard(source.id)
+            event = log.info if outcome.published or outcome.outcome != "304" else log.debug
+            event(
+                "polled",
+                source=source.id,
+                outcome=outcome.outcome,
+                new=outcome.new_entries,
+                published=outcome.published,
+                next_in=round(state.next_due - time.time(), 1),
+            )
+        else:
+            failing = state.failures >= self.settings.failing_after
+            if failing and source.id not in self._failing:
+                log.error(
+                    "source_failing",
+                    source=source.id,
+                    failures=state.failures,
+                    retry_in=round(state.next_due - time.time(), 1),
+                    last_error=state.last_error,
+                )
+            if failing:
+                self._failing.add(source.id)
+            log.warning(
+                "poll_failed",
+                source=source.id,
+                kind=outcome.outcome,
+                detail=outcome.detail[:500],
+                failures=state.failures,
+                retry_in=round(state.next_due - time.time(), 1),
+            )
+        metrics.FAILING.set(len(self._failing))
+
+    def _show_state(self, source: Source, state: SourceState) -> None:
+        metrics.INTERVAL.labels(source.id).set(state.interval)
+        metrics.CONSECUTIVE_FAILURES.labels(source.id).set(state.failures)
+        if state.last_success is not None:
+            metrics.LAST_SUCCESS.labels(source.id).set(state.last_success)
+
+    async def _save_state(self, state: SourceState) -> None:
+        """Write the state to the source's partition and wait for the broker: a replica
+        taking the source over reads it (revocation waits for this write)."""
+        future = await self.producer.send(
+            self.settings.sources_topic,
+            state.encode(),
+            key=state.source_id.encode(),
+            partition=partition_for(state.source_id, self.partitions),
+        )
+        await future
+
+    # --- the poll pipeline ----------------------------------------------------------------
+
+    async def poll(self, source: Source, state: SourceState, stop: asyncio.Event) -> PollOutcome:
+        """Poll `source` once. `stop` cuts the article-page phase short (a rebalance)."""
+        try:
+            fetched = await self._fetch_listing(source, state)
+        except FetchError as exc:
+            return PollOutcome(exc.kind, ok=False, retry_after=exc.retry_after, detail=exc.detail)
+        if fetched.status == 304:
+            return PollOutcome(
+                "304", ok=True, validators=fetched.validators, hint=fetched.fresh_for
+            )
+        try:
+            entries, ttl = await self._parse_listing(source, fetched)
+        except ListingError as exc:
+            return PollOutcome("not_a_listing", ok=False, detail=str(exc))
+        new = self._drop_seen(source, entries)
+        try:
+            articles = await self._build_articles(source, new, stop)
+            articles, fingerprints = self._mark_near_duplicates(source, articles)
+            published = await self._publish(source, articles, fingerprints)
+        finally:
+            self._inflight.difference_update(e.article_id for e in new)
+        return PollOutcome(
+            "200",
+            ok=published == len(articles),
+            validators=fetched.validators if published == len(articles) else None,
+            new_entries=len(new),
+            published=published,
+            spacing=entry_spacing(e.published_at for e in entries),
+            hint=max((h for h in (fetched.fresh_for, ttl) if h is not None), default=None),
+            detail="" if published == len(articles) else "publish failed",
+        )
+
+    async def _fetch_listing(self, source: Source, state: SourceState) -> Fetched:
+        """Conditional GET of the source's listing with the validators of the last poll."""
+        started = time.perf_counter()
+        try:
+            fetched = await self.fetcher.fetch(
+                str(source.url),
+                validators=Validators(state.etag, state.last_modified),
+                accept="html" if source.kind == "html" else "feed",
+            )
+        finally:
+            metrics.FETCH_SECONDS.labels("listing").observe(time.perf_counter() - started)
+        metrics.BYTES.labels("listing").inc(len(fetched.body))
+        return fetched
+
+    async def _parse_listing(
+        self, source: Source, fetched: Fetched
+    ) -> tuple[list[Entry], float | None]:
+        """Entries of the listing (a sitemap index's child sitemaps included) and its TTL."""
+        listing = parse_listing(fetched, source, max_entries=self.settings.max_entries_per_listing)
+        for reason, count in listing.skipped.items():
+            metrics.ENTRIES_SKIPPED.labels(reason).inc(count)
+        if listing.bozo:
+            log.info("listing_malformed_but_parsed", source=source.id, detail=listing.bozo[:200])
+        entries = list(listing.entries)
+        for child_url in listing.sitemaps[: self.settings.max_child_sitemaps]:
+            try:
+                child = await self.fetcher.fetch(child_url, accept="feed")
+                entries.extend(
+                    parse_listing(
+                        child, source, max_entries=self.settings.max_entries_per_listing
+                    ).entries
+                )
+            except (FetchError, ListingError) as exc:
+                metrics.ENTRIES_SKIPPED.labels("child_sitemap_failed").inc()
+                log.info(
+                    "child_sitemap_failed", source=source.id, url=child_url, error=str(exc)[:200]
+                )
+        return entries, listing.ttl_seconds
+
+    def _drop_seen(self, source: Source, entries: list[Entry]) -> list[Entry]:
+        """The entries whose article was never published (nor is being published here now),
+        first occurrence only. Claims them, so a concurrent poll here skips them."""
+        by_id: dict[str, Entry] = {}
+        for entry in entries:
+            by_id.setdefault(entry.article_id, entry)
+        unseen = self.seen.store.unseen(by_id) - self._inflight
+        metrics.ALREADY_SEEN.labels(source.id).inc(len(by_id) - len(unseen))
+        new = [e for i, e in by_id.items() if i in unseen]
+        self._inflight.update(e.article_id for e in new)
+        return new
+
+    async def _build_articles(
+        self, source: Source, entries: list[Entry], stop: asyncio.Event
+    ) -> list[Article]:
+        """An article per entry. Pages are fetched for at most `max_pages_per_poll` entries;
+        the rest stay unseen for the next poll, as do all left when `stop` is set."""
+        articles: list[Article] = []
+        pages = 0
+        fetched_at = datetime.now(UTC)
+        for entry in entries:
+            needs_page = source.fetch_pages and not entry.full_text
+            if needs_page:
+                if stop.is_set() or pages >= self.settings.max_pages_per_poll:
+                    break
+                pages += 1
+            article = await self._build_article(source, entry, needs_page, fetched_at)
+            if article is not None:
+                articles.append(article)
+        return articles
+
+    async def _build_article(
+        self, source: Source, entry: Entry, fetch_page: bool, fetched_at: datetime
+    ) -> Article | None:
+        title, text = entry.title, entry.summary
+        published_at, language = entry.published_at, entry.language
+        if fetch_page:
+            page = await self._fetch_page(entry.url)
+            if page is not None:
+                title = title or page.title or ""
+                text = page.text or text
+                published_at = published_at or page.published_at
+                language = page.language or language
+        if not text and not title:
+            metrics.ENTRIES_SKIPPED.labels("no_text").inc()
+            return None
+        if len(entry.url) > MAX_URL:
+            metrics.ENTRIES_SKIPPED.labels("url_too_long").inc()
+            return None
+        try:
+            return Article(
+                schema_version=1,
+                id=entry.article_id,
+                url=entry.url,
+                title=(title or "")[:MAX_TITLE],
+                text=(text or "")[:MAX_TEXT],
+                source_id=source.id,
+                source_tags=source.tags,
+                language=(language or source.language or None),
+                published_at=published_at,
+                fetched_at=fetched_at,
+            )
+        except ValidationError as exc:
+            metrics.ENTRIES_SKIPPED.labels("invalid").inc()
+            log.info("entry_invalid", source=source.id, url=entry.url[:300], error=str(exc)[:300])
+            return None
+
+    async def _fetch_page(self, url: str) -> _Page | None:
+        """The article page's main text, or None (counted) when it can't be had."""
+        started = time.perf_counter()
+        try:
+            fetched = await self.fetcher.fetch(url, accept="html")
+        except FetchError as exc:
+            metrics.PAGES.labels(exc.kind).inc()
+            log.info("page_failed", url=url[:300], kind=exc.kind, detail=exc.detail[:200])
+            return None
+        finally:
+            metrics.FETCH_SECONDS.labels("page").observe(time.perf_counter() - started)
+        metrics.BYTES.labels("page").inc(len(fetched.body))
+        extracted = extract_article(fetched.body, fetched.url, fetched.charset)
+        if extracted is None or not extracted.text:
+            metrics.PAGES.labels("no_text").inc()
+            return None
+        metrics.PAGES.labels("extracted").inc()
+        return _Page(extracted.title, extracted.text, extracted.published_at, extracted.language)
+
+    def _mark_near_duplicates(
+        self, source: Source, articles: list[Article]
+    ) -> tuple[list[Article], dict[str, int]]:
+        """Set `duplicate_of` on articles whose text matches an earlier article's (in the
+        shared window, or earlier in this batch); also return the originals' fingerprints."""
+        distance = self.settings.near_duplicate_max_distance
+        batch: list[tuple[str, int]] = []
+        out: list[Article] = []
+        fingerprints: dict[str, int] = {}
+        for article in articles:
+            if len(article.text) < self.settings.near_duplicate_min_chars:
+                out.append(article)
+                continue
+            fingerprint = simhash(article.text)
+            first = self.near_duplicates.find(fingerprint)
+            if first is None:
+                first = next((i for i, f in batch if hamming(f, fingerprint) <= distance), None)
+            if first is not None and first != article.id:
+                metrics.NEAR_DUPLICATES.labels(source.id).inc()
+                log.info("near_duplicate", source=source.id, article=article.id, duplicate_of=first)
+                out.append(article.model_copy(update={"duplicate_of": first}))
+                continue
+            batch.append((article.id, fingerprint))
+            fingerprints[article.id] = fingerprint
+            out.append(article)
+        return out, fingerprints
+
+    async def _publish(
+        self, source: Source, articles: list[Article], fingerprints: dict[str, int]
+    ) -> int:
+        """Publish, wait for the broker's acks, then record the acked ones as seen (topic,
+        local cache, near-duplicate index). Returns how many were acked."""
+        if not articles:
+            return 0
+        futures = []
+        for article in articles:
+            futures.append(
+                await self.producer.send(
+                    self.settings.articles_topic, encode(article), key=article.id.encode()
+                )
+            )
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        acked = [
+            a for a, r in zip(articles, results, strict=True) if not isinstance(r, BaseException)
         ]
-        results = await asyncio.gather(*(f for _, f in pending), return_exceptions=True)
-        done = [
-            i
-            for (i, _), r in zip(pending, results, strict=True)
-            if not isinstance(r, BaseException)
+        now = time.time()
+        records = [
+            SeenRecord(
+                article_id=a.id,
+                source_id=source.id,
+                first_seen=now,
+                simhash=None if a.duplicate_of else fingerprints.get(a.id),
+                duplicate_of=a.duplicate_of,
+            )
+            for a in acked
         ]
-        self.seen.mark(source.id, done)
-        metrics.PUBLISHED.labels(source.id).inc(len(done))
-        failed = len(pending) - len(done)
+        for record in records:
+            if record.simhash is not None:
+                self.near_duplicates.add(record.article_id, record.simhash, now)
+        await self.seen.publish(self.producer, records)
+        metrics.PUBLISHED.labels(source.id).inc(len(acked))
+        metrics.SEEN.set(len(self.seen.store))
+        metrics.NEAR_DUP_INDEX.set(len(self.near_duplicates))
+        failed = len(articles) - len(acked)
         if failed:
             metrics.PUBLISH_ERRORS.inc(failed)
-            log.warning("publish_failed", source=source.id, failed=failed, published=len(done))
-        return len(done)
+            log.warning("publish_failed", source=source.id, failed=failed, published=len(acked))
+        return len(acked)
 
-    def _failed(self, source: Source, kind: str, detail: str) -> None:
-        metrics.FETCHES.labels(source.id, kind).inc()
-        self._failing.add(source.id)
-        metrics.FAILING.set(len(self._failing))
-        log.warning("poll_failed", source=source.id, kind=kind, detail=detail[:500])
+    # --- housekeeping --------------------------------------------------------------------
 
     async def _watch_broker(self) -> None:
         """Keep `broker_ok` current for `/readyz`: metadata must come back within 5 s."""
@@ -162,4 +565,22 @@ class Crawler:
                 self.broker_ok = True
             except (KafkaError, TimeoutError, OSError):
                 self.broker_ok = False
-            await self._sleep(5)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=5)
+
+    async def _prune_near_duplicates(self) -> None:
+        """Drop fingerprints older than the window, hourly."""
+        window = self.settings.near_duplicate_window_days * 86400
+        while not self._stop.is_set():
+            self.near_duplicates.prune(time.time() - window)
+            metrics.NEAR_DUP_INDEX.set(len(self.near_duplicates))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=3600)
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    title: str | None
+    text: str
+    published_at: datetime | None
+    language: str | None
