@@ -7,12 +7,14 @@ from ._seeds import SEEDS_DIR, load_seeds
 from ._servers import FeedServer, SmtpSink, WebhookReceiver
 from ._topics import create_topics, produce, read_topic
 from ._waiting import wait_until
+from .hostile import HostileServer
 from .postgres import PostgresError, PostgresServer
 
 __all__ = [
     "SEEDS_DIR",
     "FeedItem",
     "FeedServer",
+    "HostileServer",
     "GeneratedArticle",
     "PostgresError",
     "PostgresServer",

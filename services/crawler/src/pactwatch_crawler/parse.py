@@ -1,11 +1,20 @@
-"""Feed bytes -> Article messages. Pure: no I/O, so it is easy to test with hostile input."""
+"""A fetched listing (feed, sitemap, HTML news list) -> candidate articles. Pure: no I/O.
+
+`parse_listing` dispatches on the source's kind: RSS/Atom through feedparser here,
+sitemaps and HTML listing pages in `discover.py`. Every entry comes out with a
+canonical absolute URL and its article id, deduplicated, in document order; what was
+dropped is counted by reason so the service can put it in metrics.
+"""
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+import gzip
+import io
+import zlib
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import feedparser
@@ -14,23 +23,184 @@ from lxml.etree import ParserError
 
 from pactwatch_schemas import Article
 
-from .canonical import article_id
+from .canonical import article_id, canonical_url
 from .sources import Source
+
+if TYPE_CHECKING:
+    from .fetch import Fetched
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote")
 MAX_TITLE = 2000
 MAX_TEXT = 1_000_000
+MAX_URL = 4096
+# A feed item whose content is at least this long carries the article: no page fetch needed.
+FULL_TEXT_CHARS = 1500
+_SY_PERIODS = {
+    "hourly": 3600,
+    "daily": 86400,
+    "weekly": 604800,
+    "monthly": 2592000,
+    "yearly": 31536000,
+}
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    articles: list[Article]
-    skipped: dict[str, int]  # reason -> count, for metrics
-    bozo: str | None  # feedparser's complaint about malformed XML, if any
+@dataclass(frozen=True)
+class Entry:
+    """A candidate article found in a listing."""
+
+    url: str  # canonical, absolute
+    article_id: str
+    title: str | None
+    summary: str  # plain text from the feed (the whole text when `full_text`); "" otherwise
+    full_text: bool
+    published_at: datetime | None  # aware UTC
+    language: str | None
 
 
-class FeedError(ValueError):
-    """The document is not a feed at all (HTML page, empty body, garbage)."""
+@dataclass(frozen=True)
+class Listing:
+    entries: list[Entry]  # deduplicated by article_id, in document order
+    skipped: dict[str, int]  # reason -> count
+    ttl_seconds: float | None  # what the feed says about its own update rate
+    bozo: str | None  # malformed-but-parsed complaint
+    sitemaps: list[str] = field(default_factory=list)  # child sitemaps of a sitemap index
+
+
+class ListingError(ValueError):
+    """The document is not a listing of the source's kind at all (HTML as a feed, garbage)."""
+
+
+# The pre-`parse_listing` name, still raised by `parse_feed`.
+FeedError = ListingError
+
+
+class EntryCollector:
+    """Builds a Listing: canonicalises, deduplicates, caps and counts skips."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self.entries: list[Entry] = []
+        self.skipped: dict[str, int] = {}
+        self._ids: set[str] = set()
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + count
+
+    def add(
+        self,
+        url: str,
+        *,
+        title: str | None,
+        summary: str = "",
+        full_text: bool = False,
+        published_at: datetime | None = None,
+        language: str | None = None,
+    ) -> bool:
+        if not url.startswith(("http://", "https://")) or len(url) > MAX_URL:
+            self.skip("bad_url")
+            return False
+        try:
+            canonical = canonical_url(url)
+        except ValueError:
+            self.skip("bad_url")
+            return False
+        ident = article_id(canonical)
+        if ident in self._ids:
+            self.skip("duplicate")
+            return False
+        if len(self.entries) >= self.max_entries:
+            self.skip("too_many")
+            return False
+        self._ids.add(ident)
+        self.entries.append(
+            Entry(canonical, ident, title, summary, full_text, published_at, language)
+        )
+        return True
+
+
+def parse_listing(fetched: Fetched, source: Source, *, max_entries: int = 5000) -> Listing:
+    """Candidate articles in a fetched listing; raises `ListingError` if it is none."""
+    body = _maybe_gunzip(fetched.body)
+    if not body.strip():
+        raise ListingError("empty response body")
+    if source.kind in ("rss", "atom"):
+        return parse_feed_listing(body, source, fetched.url, max_entries=max_entries)
+    from . import discover  # discover builds on this module's types
+
+    if source.kind == "sitemap":
+        return discover.parse_sitemap(body, source, fetched.url, max_entries=max_entries)
+    return discover.parse_html_listing(
+        body, source, fetched.url, fetched.charset, max_entries=max_entries
+    )
+
+
+def parse_feed_listing(body: bytes, source: Source, base_url: str, *, max_entries: int) -> Listing:
+    """RSS/Atom via feedparser: relative links resolved, missing dates None, TTL read."""
+    feed = _feedparse(body, base_url)
+    bozo = str(feed.get("bozo_exception"))[:500] if feed.get("bozo") else None
+    collector = EntryCollector(max_entries)
+    feed_language = _language(feed.feed.get("language"))
+    for entry in feed.entries:
+        link = entry.get("link") or _guid_link(entry)
+        if not link:
+            collector.skip("no_link")
+            continue
+        title = html_to_text(entry.get("title") or "")[:MAX_TITLE] or None
+        contents = entry.get("content") or []
+        content = max((str(c.get("value", "")) for c in contents), key=len, default="")
+        content_text = html_to_text(content)[:MAX_TEXT] if content else ""
+        summary_text = html_to_text(entry.get("summary") or "")[:MAX_TEXT]
+        full_text = len(content_text) >= FULL_TEXT_CHARS
+        collector.add(
+            urljoin(base_url, link.strip()),
+            title=title,
+            summary=content_text if full_text or not summary_text else summary_text,
+            full_text=full_text,
+            published_at=_published(entry),
+            language=source.language or _entry_language(entry) or feed_language,
+        )
+    return Listing(
+        entries=collector.entries,
+        skipped=collector.skipped,
+        ttl_seconds=_ttl_seconds(feed.feed),
+        bozo=bozo,
+    )
+
+
+def _feedparse(body: bytes, base_url: str) -> Any:
+    feed = feedparser.parse(
+        body, response_headers={"content-location": base_url}, sanitize_html=False
+    )
+    if not feed.get("version") and not feed.entries:
+        bozo = str(feed.get("bozo_exception")) if feed.get("bozo") else "no feed elements found"
+        raise ListingError(f"not an RSS/Atom feed ({bozo[:300]})")
+    return feed
+
+
+def _guid_link(entry: Any) -> str | None:
+    """An RSS guid that is a permalink stands in for a missing <link>."""
+    guid = entry.get("id") or ""
+    if entry.get("guidislink") and guid.startswith(("http://", "https://")):
+        return str(guid)
+    return None
+
+
+def _ttl_seconds(feed_info: Any) -> float | None:
+    ttl = str(feed_info.get("ttl") or "").strip()
+    if ttl.isdigit() and int(ttl) > 0:
+        return int(ttl) * 60.0
+    period = str(feed_info.get("sy_updateperiod") or "").strip().lower()
+    if period in _SY_PERIODS:
+        frequency = str(feed_info.get("sy_updatefrequency") or "1").strip()
+        per = int(frequency) if frequency.isdigit() and int(frequency) > 0 else 1
+        return _SY_PERIODS[period] / per
+    return None
+
+
+def _language(value: object) -> str | None:
+    if not value:
+        return None
+    return str(value).strip()[:16] or None
 
 
 def html_to_text(fragment: str) -> str:
@@ -41,20 +211,59 @@ def html_to_text(fragment: str) -> str:
         tree = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (ParserError, ValueError):
         return fragment.strip()
+    for bad in tree.iter("script", "style"):
+        bad.drop_tree()
     for element in tree.iter(*_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
     lines = (" ".join(line.split()) for line in tree.text_content().splitlines())
     return "\n".join(line for line in lines if line)
 
 
+def _maybe_gunzip(body: bytes, cap: int = 50 * 1024 * 1024) -> bytes:
+    """Compressed sitemaps (`sitemap.xml.gz`) arrive gzipped; unpack under a size cap."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as unpacked:
+            data = unpacked.read(cap + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ListingError(f"broken gzip body: {exc}") from None
+    if len(data) > cap:
+        raise ListingError(f"gzip body unpacks to more than {cap} bytes")
+    return data
+
+
+def _entry_language(entry: Any) -> str | None:
+    detail = entry.get("title_detail") or {}
+    return _language(detail.get("language"))
+
+
+def _published(entry: Any) -> datetime | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+# --- the old API (feed -> Article messages), kept while service.py moves to parse_listing ---
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    articles: list[Article]
+    skipped: dict[str, int]  # reason -> count, for metrics
+    bozo: str | None  # feedparser's complaint about malformed XML, if any
+
+
 def parse_feed(body: bytes, source: Source, base_url: str, fetched_at: datetime) -> ParsedFeed:
     """Turn a fetched RSS/Atom document into articles; raise `FeedError` if it is no feed."""
     if not body.strip():
         raise FeedError("empty response body")
-    feed = feedparser.parse(body, response_headers={"content-location": base_url})
+    feed = _feedparse(body, base_url)
     bozo = str(feed.get("bozo_exception")) if feed.get("bozo") else None
-    if not feed.get("version") and not feed.entries:
-        raise FeedError(f"not an RSS/Atom feed ({bozo or 'no feed elements found'})")
     articles: list[Article] = []
     skipped: dict[str, int] = {}
     for entry in feed.entries:
@@ -85,7 +294,7 @@ def _entry_to_article(
     return Article(
         schema_version=1,
         id=article_id(url),
-        url=url[:4096],
+        url=url[:MAX_URL],
         title=title,
         text=text,
         source_id=source.id,
@@ -94,19 +303,3 @@ def _entry_to_article(
         published_at=_published(entry),
         fetched_at=fetched_at,
     )
-
-
-def _entry_language(entry: Any) -> str | None:
-    detail = entry.get("title_detail") or {}
-    lang = detail.get("language")
-    return str(lang)[:16] if lang else None
-
-
-def _published(entry: Any) -> datetime | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    if not parsed:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
-    except (OverflowError, ValueError):
-        return None
