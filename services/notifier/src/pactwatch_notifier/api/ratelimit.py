@@ -33,7 +33,7 @@ class RateLimiter:
         route = request.scope.get("route")
         name = getattr(route, "path", request.url.path)
         client = request.client.host if request.client else "unknown"
-        wait = self.retry_after(client, name)
+        wait = self.retry_after(client, f"{request.method} {name}")
         if wait is not None:
             metrics.RATE_LIMITED.labels(name).inc()
             raise HTTPException(
