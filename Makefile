@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := schemas services/crawler services/classifier services/notifier deploy/devtools
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
-DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy types-PyYAML "jsonschema[format]>=4.22" "check-jsonschema==0.37.1"  # 0.38+ needs click>=8.5, faust-streaming pins click<8.4
+DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy types-PyYAML "jsonschema[format]>=4.22" "check-jsonschema==0.37.1" "kubernetes-validate>=1.30,<2"  # 0.38+ needs click>=8.5, faust-streaming pins click<8.4
 PYTEST_ARGS ?=
 
 help: ## List the commands
@@ -32,6 +32,12 @@ run: install ## Run the whole system with a demo: alerts print here within a min
 
 system-deps: ## Install the Debian packages the tests run for real (PostgreSQL, Chromium, Prometheus) if missing
 	bash deploy/testenv/system-packages.sh
+
+dashboards: install ## Regenerate the Grafana dashboards (deploy/grafana/dashboards/*.json) from deploy/grafana/generate.py
+	$(BIN)/python deploy/grafana/generate.py
+
+k8s-render: install ## Print the Kubernetes manifests of an overlay: make k8s-render OVERLAY=prod (dev by default)
+	"$$(bash deploy/testenv/kustomize.sh)" build deploy/k8s/overlays/$(or $(OVERLAY),dev)
 
 test: install system-deps ## Run the whole test suite (starts and stops its own Kafka broker)
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -73,4 +79,4 @@ kafka-stop: ## Stop the dev Kafka broker
 clean: ## Remove the virtualenv, Kafka jars and local data
 	rm -rf $(VENV) deploy/kafka/lib .data .demo
 
-.PHONY: help install system-deps run test test-unit lint fmt eval bench bench-classifier bench-notifier bench-filters kafka-start kafka-stop clean
+.PHONY: help install system-deps dashboards k8s-render run test test-unit lint fmt eval bench bench-classifier bench-notifier bench-filters kafka-start kafka-stop clean
