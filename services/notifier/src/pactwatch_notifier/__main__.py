@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+import time
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .core.config import Settings
 from .core.logging import configure_logging
 from .ops import start_ops_server
 from .service import Notifier
+from .store import SubscriptionStore
 from .subscriptions import SubscriptionsFileError, load_subscriptions
 
 log = structlog.get_logger("pactwatch.notifier")
@@ -48,8 +51,34 @@ async def ensure_retry_topic(settings: Settings) -> None:
         await admin.close()
 
 
+def open_store(settings: Settings) -> SubscriptionStore:
+    """The subscriptions database, migrated to the newest schema, with the YAML bootstrap
+    file (if there is one) imported: new ids created, known ones updated but keeping their
+    state (an import never re-enables what a 410 or the subscriber switched off)."""
+    store = SubscriptionStore(settings.database_url_resolved)
+    for attempt in range(30):
+        try:
+            store.migrate()
+            break
+        except OperationalError as exc:  # PostgreSQL still starting
+            if attempt == 29:
+                raise
+            log.warning("database_unavailable", error=str(exc)[:300], attempt=attempt + 1)
+            time.sleep(1)
+    path = settings.subscriptions_file
+    if path.exists():
+        created = updated = 0
+        for entry in load_subscriptions(path):
+            _, new = store.upsert(entry.to_create(), keep_state=True)
+            created += new
+            updated += not new
+        log.info("subscriptions_imported", file=str(path), created=created, updated=updated)
+    return store
+
+
 async def run(settings: Settings) -> None:
-    subscriptions = load_subscriptions(settings.subscriptions_file)
+    store = await asyncio.to_thread(open_store, settings)
+    subscriptions = await asyncio.to_thread(store.all)
     for attempt in range(30):
         try:
             await ensure_retry_topic(settings)
@@ -74,7 +103,7 @@ async def run(settings: Settings) -> None:
     )
     await producer.start()
     await consumer.start()
-    notifier = Notifier(settings, subscriptions, consumer, producer)
+    notifier = Notifier(settings, store, subscriptions, consumer, producer)
     notifier.subscribe()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -95,6 +124,7 @@ async def run(settings: Settings) -> None:
         await consumer.stop()
         await producer.stop()
         await ops.cleanup()
+        store.close()
         log.info("stopped")
 
 
@@ -110,6 +140,9 @@ def main() -> None:
     except SubscriptionsFileError as exc:
         log.error("bad_subscriptions_file", error=str(exc))
         sys.exit(2)
+    except (SQLAlchemyError, ValueError) as exc:  # database unreachable, or a bad import
+        log.error("subscriptions_database_failed", error=str(exc)[:1000])
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -7,14 +7,27 @@ record whose attempt this replica already handed on is skipped. Both are written
 the outcome is known and before the Kafka offset is committed.
 
 The store is per replica (a file in the data dir): see the README on partitions moving.
+It stays a plain local SQLite file on purpose: it sits on the hot path (a few statements per
+delivery) and keeps the exactly-once bookkeeping fast. What operators see (the outcome of each
+alert) goes to the shared subscriptions database in batches, through `DeliveryRecorder`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
+import structlog
+
 from pactwatch_schemas import ArticleRef
+
+from . import metrics
+from .store import DeliveryOutcomeRow, SubscriptionStore
+
+log = structlog.get_logger("pactwatch.notifier")
 
 #: Articles kept per event for the alert's `sources` (the schema allows 20).
 MAX_SOURCES = 20
@@ -150,3 +163,60 @@ class DeliveryLog:
 
     def close(self) -> None:
         self._db.close()
+
+
+class DeliveryRecorder:
+    """Outcomes of alerts, written to the subscriptions database in batches (every
+    `interval` seconds, off the event loop), so the database is never on the hot path.
+
+    The rows are for listing (`SubscriptionStore.list_deliveries`); duplicates are prevented
+    by the `DeliveryLog`, so a batch lost in a crash loses only history, never correctness.
+    """
+
+    def __init__(self, store: SubscriptionStore, interval: float = 0.5, max_batch: int = 5000):
+        self.store = store
+        self.interval = interval
+        self.max_batch = max_batch
+        self._rows: list[DeliveryOutcomeRow] = []
+
+    def add(
+        self,
+        subscription_id: str,
+        event_id: str,
+        article_id: str,
+        channel: str,
+        outcome: str,
+        attempt: int,
+        error: str | None = None,
+    ) -> None:
+        self._rows.append(
+            DeliveryOutcomeRow(
+                subscription_id,
+                event_id,
+                article_id,
+                channel,
+                outcome,  # type: ignore[arg-type]
+                attempt,
+                datetime.now(UTC),
+                error,
+            )
+        )
+
+    async def flush(self) -> None:
+        while self._rows:
+            batch, self._rows = self._rows[: self.max_batch], self._rows[self.max_batch :]
+            try:
+                await asyncio.to_thread(self.store.record_deliveries, batch)
+            except Exception as exc:  # the database is away: keep the rows, try again later
+                metrics.STORE_ERRORS.labels("record").inc()
+                log.warning("delivery_record_failed", error=repr(exc), rows=len(batch))
+                self._rows = batch + self._rows
+                if len(self._rows) > 20 * self.max_batch:  # bounded memory: drop the oldest
+                    self._rows = self._rows[-20 * self.max_batch :]
+                return
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.interval)
+            await self.flush()

@@ -45,12 +45,36 @@ IN_FLIGHT = Gauge(
 DEAD_LETTERS = Counter(
     "pactwatch_notifier_dead_letters_total", "Messages sent to the dead-letter topic.", ["reason"]
 )
-SUBSCRIPTIONS = Gauge("pactwatch_notifier_subscriptions", "Subscriptions loaded.")
+SUBSCRIPTIONS = Gauge(
+    "pactwatch_notifier_subscriptions", "Subscriptions known to this worker (any state)."
+)
+ACTIVE = Gauge("pactwatch_notifier_active_subscriptions", "Subscriptions in state active.")
 DISABLED = Gauge(
     "pactwatch_notifier_disabled_subscriptions",
-    "Subscriptions switched off because their endpoint answered 410 Gone.",
+    "Subscriptions in state disabled (410 Gone or repeated permanent failures).",
 )
 DISABLED_TOTAL = Counter(
     "pactwatch_notifier_subscriptions_disabled_total",
-    "Times an endpoint's 410 Gone switched a subscription off.",
+    "Times this worker disabled a subscription (410 Gone, repeated permanent failures).",
+)
+STORE_ERRORS = Counter(
+    "pactwatch_notifier_store_errors_total",
+    "Failed calls to the subscriptions database, by operation (refresh, record, disable).",
+    ["operation"],
+)
+DIGEST_ITEMS = Counter(
+    "pactwatch_notifier_digest_items_total",
+    "Matching events stored for a digest subscription's next digest.",
+)
+DIGESTS = Counter(
+    "pactwatch_notifier_digests_total",
+    "Digest emails by outcome: sent, retry_scheduled, failed.",
+    ["outcome"],
+)
+DIGEST_EVENTS = Counter(
+    "pactwatch_notifier_digest_events_total", "Events listed in the digests sent."
+)
+DIGEST_PENDING = Gauge(
+    "pactwatch_notifier_digest_subscriptions_pending",
+    "Digest subscriptions with events waiting for their next digest.",
 )

@@ -12,11 +12,18 @@ consumer loop: records are worked on concurrently and each partition's offset is
 up to the first record not yet finished, so a crash replays only unfinished work. The
 delivery log (SQLite) makes a replay harmless: a pair already delivered, or an attempt
 already handed on, is skipped.
+
+Subscriptions come from the subscriptions database (`store.py`): all of them at start, then
+what changed every `SUBSCRIPTIONS_REFRESH_SECONDS`. Only `active` ones whose filters match get
+anything: instant ones an alert now, digest ones a stored digest item (`digest.py` sends the
+digest when its period is due). A 410, or `DISABLE_AFTER_PERMANENT_FAILURES` permanent failures
+in a row, disables the subscription in the database, for every replica.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections import defaultdict
@@ -49,10 +56,13 @@ from pactwatch_schemas import (
 from . import metrics
 from .channels import DeliveryError, EmailSender, WebhookSender, alert_id, build_alert, render_email
 from .core.config import Settings
-from .delivery_log import DeliveryLog
+from .delivery_log import DeliveryLog, DeliveryRecorder
+from .digest import DigestLoop
+from .filters import CompiledFilter, EventView, FilterCache
+from .models import EmailChannel, SubscriptionRecord, WebhookChannel
 from .retry import next_delay
-from .subscriptions import Subscription
-from .unsubscribe import sign_token, unsubscribe_url
+from .store import SubscriptionStore
+from .unsubscribe import manage_url_for, sign_token, unsubscribe_url
 
 log = structlog.get_logger("pactwatch.notifier")
 
@@ -60,6 +70,47 @@ FIRST_CHAIN = "first"
 #: How long a SIGTERM waits for deliveries under way before abandoning them (they are not
 #: committed, so the next start, here or on another replica, does them again).
 SHUTDOWN_GRACE_SECONDS = 10.0
+#: Each refresh asks for changes since the previous one minus this much: a change committed
+#: late, or stamped by a writer whose clock is a little behind, is not missed.
+REFRESH_OVERLAP_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSubscription:
+    """A stored subscription as the workers use it: the record and its compiled filters."""
+
+    record: SubscriptionRecord
+    compiled: CompiledFilter
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def channel(self) -> str:
+        return self.record.channel.kind
+
+    @property
+    def updates(self) -> bool:
+        return self.record.updates
+
+    @property
+    def state(self) -> str:
+        return self.record.state
+
+    @property
+    def instant(self) -> bool:
+        return self.record.mode == "instant"
+
+    @property
+    def webhook(self) -> WebhookChannel | None:
+        channel = self.record.channel
+        return channel if isinstance(channel, WebhookChannel) else None
+
+    @property
+    def email(self) -> str | None:
+        channel = self.record.channel
+        return channel.address if isinstance(channel, EmailChannel) else None
 
 
 class _Partition:
@@ -83,7 +134,7 @@ class _Partition:
 class _Job:
     """One delivery to work out: a subscription, an event and where in its retries it is."""
 
-    sub: Subscription
+    sub: LiveSubscription
     event: Event
     attempt: int = 1
     chain: str = FIRST_CHAIN
@@ -109,13 +160,21 @@ class Notifier:
     def __init__(
         self,
         settings: Settings,
-        subscriptions: list[Subscription],
+        subscription_store: SubscriptionStore,
+        subscriptions: list[SubscriptionRecord],
         consumer: AIOKafkaConsumer,
         producer: AIOKafkaProducer,
     ) -> None:
         self.settings = settings
-        self.subscriptions = subscriptions
-        self._by_id = {s.id: s for s in subscriptions}
+        self.subscription_store = subscription_store
+        self._filters = FilterCache()
+        self._by_id: dict[str, LiveSubscription] = {}
+        self._active: list[LiveSubscription] = []
+        self._disabled: list[LiveSubscription] = []
+        for record in subscriptions:
+            self._put(record)
+        self._rebuild()
+        self._refreshed_at = datetime.now(UTC)
         self.consumer = consumer
         self.producer = producer
         self.store = DeliveryLog(settings.data_dir / "deliveries.sqlite3")
@@ -126,7 +185,7 @@ class Notifier:
             lambda: asyncio.Semaphore(settings.max_concurrent_per_subscription)
         )
         self._failing: dict[str, int] = {}  # consecutive failures per subscription
-        self._disabled = set(self.store.disabled())
+        self._permanent: dict[str, int] = {}  # consecutive permanent failures
         self._tracks: dict[TopicPartition, _Partition] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._sleeping: dict[asyncio.Task[None], TopicPartition] = {}  # held retry records
@@ -147,10 +206,82 @@ class Notifier:
             tls=settings.smtp_tls,
             timeout=settings.smtp_timeout_seconds,
         )
-        metrics.SUBSCRIPTIONS.set(len(subscriptions))
-        metrics.DISABLED.set(len(self._disabled & set(self._by_id)))
-        if self._disabled:
-            log.warning("subscriptions_disabled", subscriptions=sorted(self._disabled))
+        self.recorder = DeliveryRecorder(subscription_store)
+        self.digests = DigestLoop(
+            settings, subscription_store, self.email, self._record_of, self._links
+        )
+        self._background: list[asyncio.Task[None]] = []
+        disabled = sorted(s.id for s in self._by_id.values() if s.state == "disabled")
+        if disabled:
+            log.warning("subscriptions_disabled", subscriptions=disabled)
+
+    # -- subscriptions ---------------------------------------------------------------------
+    def _put(self, record: SubscriptionRecord) -> None:
+        compiled = self._filters.get(record.id, record.updated_at, record.filters)
+        self._by_id[record.id] = LiveSubscription(record, compiled)
+
+    def _rebuild(self) -> None:
+        """The list the hot path walks: active subscriptions only."""
+        self._active = [s for s in self._by_id.values() if s.state == "active"]
+        # Disabled ones are still matched, only to count what they miss (skipped_disabled).
+        self._disabled = [s for s in self._by_id.values() if s.state == "disabled"]
+        metrics.SUBSCRIPTIONS.set(len(self._by_id))
+        metrics.ACTIVE.set(len(self._active))
+        metrics.DISABLED.set(sum(1 for s in self._by_id.values() if s.state == "disabled"))
+
+    def _record_of(self, sub_id: str) -> SubscriptionRecord | None:
+        live = self._by_id.get(sub_id)
+        return live.record if live is not None else None
+
+    async def refresh(self) -> None:
+        """Apply what changed in the store since the last refresh (and deletions)."""
+        started = datetime.now(UTC)
+        since = self._refreshed_at - timedelta(seconds=REFRESH_OVERLAP_SECONDS)
+        store = self.subscription_store
+        changed = await asyncio.to_thread(store.changed_since, since)
+        deleted = await asyncio.to_thread(store.deleted_since, since)
+        fresh = {r.id for r in changed}
+        for sub_id in deleted:
+            if sub_id not in fresh and self._by_id.pop(sub_id, None) is not None:
+                self._filters.forget(sub_id)
+                log.info("subscription_removed", subscription=sub_id)
+        for record in changed:
+            old = self._by_id.get(record.id)
+            if old is None or old.record.updated_at != record.updated_at:
+                self._put(record)
+                log.info("subscription_loaded", subscription=record.id, state=record.state)
+        self._refreshed_at = started
+        self._rebuild()
+
+    async def _refresh_loop(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._stop.wait(), self.settings.subscriptions_refresh_seconds
+                )
+            if self._stop.is_set():
+                return
+            try:
+                await self.refresh()
+            except Exception as exc:  # the database is away: keep the last known set
+                metrics.STORE_ERRORS.labels("refresh").inc()
+                log.warning("subscriptions_refresh_failed", error=repr(exc))
+
+    async def _disable(self, sub: LiveSubscription, reason: str) -> None:
+        """Switch the subscription off in the store (for every replica) and here."""
+        try:
+            record = await asyncio.to_thread(
+                self.subscription_store.set_state, sub.id, "disabled", reason
+            )
+        except Exception as exc:
+            metrics.STORE_ERRORS.labels("disable").inc()
+            log.warning("subscription_disable_failed", subscription=sub.id, error=repr(exc))
+            record = sub.record.model_copy(update={"state": "disabled", "state_reason": reason})
+        if record is not None:
+            self._put(record)
+        self._rebuild()
+        metrics.DISABLED_TOTAL.inc()
+        log.warning("subscription_disabled", subscription=sub.id, reason=reason)
 
     def subscribe(self) -> None:
         self.consumer.subscribe(
@@ -164,6 +295,11 @@ class Notifier:
     async def run(self) -> None:
         """Consume until `stop()`; then finish (or abandon) the work under way and commit."""
         last_commit = time.monotonic()
+        self._background = [
+            asyncio.create_task(self._refresh_loop()),
+            asyncio.create_task(self.recorder.run(self._stop)),
+            asyncio.create_task(self.digests.run(self._stop)),
+        ]
         try:
             while not self._stop.is_set():
                 self._flow_control()
@@ -284,6 +420,13 @@ class Notifier:
                 await asyncio.wait(pending)
                 log.warning("abandoned_on_stop", deliveries=len(pending))
         await self._commit()
+        self._stop.set()
+        _, late = await asyncio.wait(self._background, timeout=SHUTDOWN_GRACE_SECONDS)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
+        await self.recorder.flush()
         await self._http.close()
         self.store.close()
 
@@ -296,9 +439,26 @@ class Notifier:
             await self._dead_letter_record(record, exc)
             return
         self.store.add_source(event.event_id, event.article)
-        jobs = [self.deliver(_Job(sub, event)) for sub in self.subscriptions if sub.matches(event)]
+        view = EventView.of(event)
+        wanted = [sub for sub in self._active if sub.compiled.matches(view)]
+        jobs = [self.deliver(_Job(sub, event)) for sub in wanted if sub.instant]
+        later = [sub.id for sub in wanted if not sub.instant]
+        for sub in self._disabled:
+            if sub.compiled.matches(view):
+                metrics.DELIVERIES.labels(sub.channel, "skipped_disabled").inc()
+        if later:
+            jobs.append(self._keep_for_digests(later, event))
         if jobs:
             await asyncio.gather(*jobs)
+
+    async def _keep_for_digests(self, sub_ids: list[str], event: Event) -> None:
+        """Store the event for each digest subscription (durable before the offset commit)."""
+
+        def add_all() -> int:
+            return sum(self.subscription_store.add_digest_item(s, event) for s in sub_ids)
+
+        added = await asyncio.to_thread(add_all)
+        metrics.DIGEST_ITEMS.inc(added)
 
     def _hold_retry(
         self, tp: TopicPartition, track: _Partition, record: ConsumerRecord[bytes, bytes]
@@ -336,10 +496,10 @@ class Notifier:
     async def deliver(self, job: _Job) -> None:
         """Make attempt `job.attempt`; then record the delivery, or schedule the next attempt,
         or dead-letter it. Returns once the outcome is durable (logged / acked by Kafka)."""
-        sub, event = job.sub, job.event
-        event_id = event.event_id
-        if sub.id in self._disabled:
-            metrics.DELIVERIES.labels(sub.channel, "skipped_disabled").inc()
+        event, event_id = job.event, job.event.event_id
+        sub = self._by_id.get(job.sub.id, job.sub)  # its state now, not when the job was made
+        if sub.state != "active":
+            metrics.DELIVERIES.labels(sub.channel, f"skipped_{sub.state}").inc()
             return
         # Subscribers who want updates get one alert per (event, article); others one per event.
         article_key = event.article.id if sub.updates else ""
@@ -354,7 +514,9 @@ class Notifier:
         error = await self._attempt(sub, event, update)
         if error is None:
             self.store.record(sub.id, event_id, sub.channel, article_key)
+            self.recorder.add(sub.id, event_id, article_key, sub.channel, "delivered", job.attempt)
             self._failing.pop(sub.id, None)
+            self._permanent.pop(sub.id, None)
             metrics.DELIVERIES.labels(sub.channel, "delivered").inc()
             metrics.LATENCY.labels(sub.channel).observe(
                 max(0.0, time.time() - event.article.fetched_at.timestamp())
@@ -384,12 +546,17 @@ class Notifier:
             if error.retryable and not error.disable
             else None
         )
-        if error.disable:
-            if self.store.disable(sub.id, error.detail):
-                metrics.DISABLED_TOTAL.inc()
-            self._disabled.add(sub.id)
-            metrics.DISABLED.set(len(self._disabled & set(self._by_id)))
-            log.warning("subscription_disabled", subscription=sub.id, reason=error.detail)
+        if not error.retryable:
+            self._permanent[sub.id] = self._permanent.get(sub.id, 0) + 1
+        repeated = self._permanent.get(sub.id, 0) >= self.settings.disable_after_permanent_failures
+        if error.disable or repeated:
+            reason = (
+                error.detail
+                if error.disable
+                else f"{self._permanent[sub.id]} permanent failures in a row, last: {error.detail}"
+            )
+            self._permanent.pop(sub.id, None)
+            await self._disable(sub, reason[:500])
             await self._dead_letter_delivery(
                 sub.id, event, history, f"{error.detail}: subscription disabled"
             )
@@ -411,6 +578,9 @@ class Notifier:
             await self._dead_letter_delivery(sub.id, event, history, error.detail)
             outcome = "dead_lettered"
         self.store.hand_on(sub.id, event_id, article_key, job.chain, job.attempt)
+        self.recorder.add(
+            sub.id, event_id, article_key, sub.channel, outcome, job.attempt, error.detail
+        )
         metrics.DELIVERIES.labels(sub.channel, outcome).inc()
         log.info(
             "delivery_failed",
@@ -422,7 +592,9 @@ class Notifier:
             retry_in=round(delay, 3) if delay is not None else None,
         )
 
-    async def _attempt(self, sub: Subscription, event: Event, update: bool) -> DeliveryError | None:
+    async def _attempt(
+        self, sub: LiveSubscription, event: Event, update: bool
+    ) -> DeliveryError | None:
         """One try; None when the receiver accepted."""
         sub_slots = self._sub_slots[sub.id]
         if self._failing.get(sub.id) and sub_slots.locked():
@@ -443,7 +615,7 @@ class Notifier:
         metrics.ATTEMPTS.labels(sub.channel, "accepted").inc()
         return None
 
-    async def _send(self, sub: Subscription, event: Event, update: bool) -> None:
+    async def _send(self, sub: LiveSubscription, event: Event, update: bool) -> None:
         sources = self.store.sources(event.event_id, event.article)
         if sub.webhook is not None:
             alert = build_alert(
@@ -464,15 +636,21 @@ class Notifier:
             sources=sources,
             update=update,
             list_id=f"Pactwatch alerts {sub.id} <{sub.id}.{self.settings.list_id_domain}>",
-            unsubscribe_url=self._unsubscribe_url(sub),
+            unsubscribe_url=self._unsubscribe_url(sub.id, sub.email),
         )
         await self.email.send(message)
 
-    def _unsubscribe_url(self, sub: Subscription) -> str | None:
+    def _links(self, record: SubscriptionRecord) -> tuple[str | None, str | None]:
+        """(unsubscribe URL, manage URL) for a digest email."""
+        address = record.channel.address if isinstance(record.channel, EmailChannel) else None
+        url = self._unsubscribe_url(record.id, address)
+        return url, manage_url_for(url) if url is not None else None
+
+    def _unsubscribe_url(self, sub_id: str, address: str | None) -> str | None:
         base, secrets = self.settings.public_base_url, self.settings.unsubscribe_secrets
-        if base is None or not secrets or sub.email is None:
+        if base is None or not secrets or address is None:
             return None
-        token = sign_token(secrets[0].get_secret_value(), sub.id, sub.email)
+        token = sign_token(secrets[0].get_secret_value(), sub_id, address)
         return unsubscribe_url(str(base), token)
 
     # -- Kafka output ----------------------------------------------------------------------

@@ -205,7 +205,11 @@ class SubscriptionStore:
                 return None
             current = _record(row._mapping)
             merged = current.model_dump(mode="json")
-            given = patch.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+            given = {
+                k: v
+                for k, v in patch.model_dump(mode="json").items()
+                if k in patch.model_fields_set and v is not None
+            }
             secrets = given.pop("webhook_secrets", None)
             merged.update(given)
             if secrets is not None:
