@@ -211,6 +211,12 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
     async def fetch(
         self, url: str, *, validators: Validators | None = None, accept: Accept = "any"
     ) -> Fetched:
