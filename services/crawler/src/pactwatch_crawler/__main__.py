@@ -13,12 +13,12 @@ import sys
 import time
 
 import structlog
-from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from .core.config import Settings
 from .core.logging import configure_logging
 from .fetch import Fetcher
+from .kafka_metrics import CountingProducer
 from .metrics import NEAR_DUP_INDEX, ROBOTS_REFUSALS, SEEN
 from .neardup import NearDuplicateIndex
 from .ops import start_ops_server
@@ -90,7 +90,7 @@ async def run(settings: Settings) -> None:
 
         learn(store.fingerprints(since=window_start))
         seen = SeenLog(settings.kafka_bootstrap, settings.seen_topic, store, learn)
-        producer = AIOKafkaProducer(
+        producer = CountingProducer(  # counts messages acked per topic
             bootstrap_servers=settings.kafka_bootstrap,
             client_id="pactwatch-crawler",
             enable_idempotence=True,  # retries inside the client cannot duplicate a message

@@ -84,3 +84,10 @@ SEEN = Gauge("pactwatch_crawler_seen_articles", "Article ids in the local seen c
 NEAR_DUP_INDEX = Gauge(
     "pactwatch_crawler_near_duplicate_index_size", "Fingerprints in the near-duplicate window."
 )
+
+# The standard set every Pactwatch service exports (kafka_metrics.py counts these).
+PRODUCED = Counter(
+    "pactwatch_crawler_messages_produced_total",
+    "Messages the broker acknowledged, by topic.",
+    ["topic"],
+)
