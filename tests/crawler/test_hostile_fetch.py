@@ -217,6 +217,19 @@ async def test_robots_rules_statuses(server: HostileServer) -> None:
         server.robots = None
 
 
+async def test_robots_crawl_delay_spaces_requests() -> None:
+    with HostileServer() as server:
+        server.robots = (200, b"User-agent: *\nCrawl-delay: 0.3\nDisallow: /private/\n")
+        async with make_fetcher(per_host_delay=0.0) as fetcher:
+            fetched = await asyncio.gather(
+                *(fetcher.fetch(server.url(f"/slow?{i}")) for i in range(3))
+            )
+        assert all(f.elapsed < 1.0 for f in fetched)  # network time, not time in the queue
+        starts = sorted(s for p, s, _ in server.requests if p.startswith("/slow"))
+        assert len(starts) == 3
+        assert all(b - a >= 0.29 for a, b in itertools.pairwise(starts))
+
+
 async def test_connection_refused_is_a_connection_error() -> None:
     with HostileServer() as gone:
         url = gone.url("/feed.xml")

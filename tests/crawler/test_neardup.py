@@ -8,11 +8,11 @@ import pytest
 
 from pactwatch_crawler.extract import extract_article
 from pactwatch_crawler.neardup import NearDuplicateIndex, hamming, shingles, simhash
+from pactwatch_devtools import SEEDS_DIR
 
 pytestmark = pytest.mark.unit
 
 PAGES = Path(__file__).parent / "pages"
-SEEDS = Path("/work/shared/seeds")
 
 
 def _text(name: str) -> str:
@@ -70,7 +70,7 @@ def test_chinese_copy_with_a_dateline_is_found() -> None:
 
 def test_different_articles_on_the_same_topic_are_not_duplicates() -> None:
     # Real articles about Wuxi signings and cooperation (the project's seed documents).
-    texts = [p.read_text("utf-8")[:5000] for p in sorted(SEEDS.glob("*.txt"))]
+    texts = [p.read_text("utf-8")[:5000] for p in sorted(SEEDS_DIR.glob("*.txt"))]
     texts.append(_text("en_press_release.html"))
     assert len(texts) >= 5
     prints = [simhash(t) for t in texts]

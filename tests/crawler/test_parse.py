@@ -186,6 +186,21 @@ def test_full_text_items_need_no_page_fetch() -> None:
     assert teaser.summary == "Only a teaser."
 
 
+def test_chinese_full_text_threshold_counts_characters_by_weight() -> None:
+    zh = "无锡市人民政府与火炬中心签署战略合作协议，双方将在生物医药领域深化合作。" * 16  # ~576
+    listing = listing_of(
+        rss(
+            "<item><title>全文</title><link>https://example.org/zh</link>"
+            f"<content:encoded><![CDATA[<p>{zh}</p>]]></content:encoded></item>"
+            "<item><title>摘要</title><link>https://example.org/zh2</link>"
+            f"<content:encoded><![CDATA[<p>{zh[:100]}</p>]]></content:encoded></item>"
+        )
+    )
+    full, short = listing.entries
+    assert full.full_text and full.summary == zh
+    assert not short.full_text and short.summary == zh[:100]  # still the fallback text
+
+
 @pytest.mark.parametrize(
     ("extra", "seconds"),
     [

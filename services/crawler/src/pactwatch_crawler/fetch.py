@@ -56,7 +56,7 @@ class Fetched:
     charset: str | None  # charset declared in Content-Type
     validators: Validators  # from this response (for 304: the ones sent, updated if re-sent)
     fresh_for: float | None  # Cache-Control max-age / Expires, seconds; None if unknown
-    elapsed: float  # seconds, from the first request start to the last byte
+    elapsed: float  # seconds on the network (all hops), not counting politeness waits
 
 
 class FetchError(Exception):
@@ -228,7 +228,6 @@ class Fetcher:
         if sent.last_modified:
             headers["If-Modified-Since"] = sent.last_modified
         budget = _Deadline(self.deadline)
-        started = time.perf_counter()
         seen: set[str] = set()
         current = url
         for _hop in range(self.max_redirects + 1):
@@ -247,7 +246,7 @@ class Fetcher:
                     )
                 current = urljoin(current, location.strip())
                 continue
-            return self._result(current, response, body, sent, started)
+            return self._result(current, response, body, sent, self.deadline - budget.left)
         raise FetchError("redirects", f"{url}: more than {self.max_redirects} redirects")
 
     async def _robots_allow(self, url: str) -> float | None:
@@ -320,11 +319,10 @@ class Fetcher:
         response: httpx.Response,
         body: bytes,
         sent: Validators,
-        started: float,
+        elapsed: float,
     ) -> Fetched:
         status = response.status_code
         media, charset = _media_type(response.headers.get("content-type", ""))
-        elapsed = time.perf_counter() - started
         fresh_for = freshness(response.headers)
         if status == 304:
             validators = Validators(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import gzip
 import io
+import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ MAX_TEXT = 1_000_000
 MAX_URL = 4096
 # A feed item whose content is at least this long carries the article: no page fetch needed.
 FULL_TEXT_CHARS = 1500
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SY_PERIODS = {
     "hourly": 3600,
     "daily": 86400,
@@ -150,11 +152,11 @@ def parse_feed_listing(body: bytes, source: Source, base_url: str, *, max_entrie
         content = max((str(c.get("value", "")) for c in contents), key=len, default="")
         content_text = html_to_text(content)[:MAX_TEXT] if content else ""
         summary_text = html_to_text(entry.get("summary") or "")[:MAX_TEXT]
-        full_text = len(content_text) >= FULL_TEXT_CHARS
+        full_text = _substantial(content_text)
         collector.add(
             urljoin(base_url, link.strip()),
             title=title,
-            summary=content_text if full_text or not summary_text else summary_text,
+            summary=content_text if len(content_text) >= len(summary_text) else summary_text,
             full_text=full_text,
             published_at=_published(entry),
             language=source.language or _entry_language(entry) or feed_language,
@@ -175,6 +177,12 @@ def _feedparse(body: bytes, base_url: str) -> Any:
         bozo = str(feed.get("bozo_exception")) if feed.get("bozo") else "no feed elements found"
         raise ListingError(f"not an RSS/Atom feed ({bozo[:300]})")
     return feed
+
+
+def _substantial(text: str) -> bool:
+    """Long enough to be the article itself. A Chinese character carries about as much as
+    three Latin letters, so 500 characters of Chinese count like 1,500 of English."""
+    return len(text) + 2 * len(_CJK.findall(text)) >= FULL_TEXT_CHARS
 
 
 def _guid_link(entry: Any) -> str | None:
