@@ -54,3 +54,10 @@ class Site(FeedServer):
 def site() -> Iterator[Site]:
     with Site() as server:
         yield server
+
+
+@pytest.fixture
+def other_site() -> Iterator[Site]:
+    """A second site (another port, so another host for politeness and URLs)."""
+    with Site() as server:
+        yield server
