@@ -35,6 +35,12 @@ def test_meta_charset_is_used_when_the_header_lies() -> None:
     assert decode_html(page.encode("gbk"), "utf-8") == page
 
 
+def test_utf8_page_still_declaring_gb2312() -> None:
+    page = ZH.replace("<head>", '<head><meta charset="gb2312">')
+    assert decode_html(page.encode("utf-8"), "gbk") == page
+    assert decode_html(page.encode("utf-8"), None) == page
+
+
 def test_utf8_declared_latin1_is_still_utf8() -> None:
     page = "<p>Zürich and Köln sign a café partnership — naïve résumé</p>"
     assert decode_html(page.encode("utf-8"), "iso-8859-1") == page

@@ -234,3 +234,18 @@ async def test_old_function_api_still_works() -> None:
         assert fetched.body == FEED
         with pytest.raises(FetchError, match="too_large"):
             await fetch(client, "https://a.org/feed", max_bytes=10)
+
+
+async def test_gzip_bomb_hits_the_cap_on_decoded_bytes() -> None:
+    import gzip
+
+    bomb = gzip.compress(b"\0" * (8 * 1024 * 1024))  # ~8 KB on the wire, 8 MB unpacked
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, content=bomb, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}
+        )
+
+    with pytest.raises(FetchError) as info:
+        await fetcher(handler, max_bytes=1024 * 1024).fetch("https://a.org/x")
+    assert info.value.kind == "too_large"

@@ -84,3 +84,21 @@ async def test_crawl_delay_raises_the_floor_but_is_capped() -> None:
 def test_bad_limits_are_refused() -> None:
     with pytest.raises(ValueError):
         Politeness(per_host_concurrency=0, per_host_delay=1, global_concurrency=1)
+
+
+async def test_global_limit_across_hosts() -> None:
+    p = Politeness(per_host_concurrency=1, per_host_delay=0.0, global_concurrency=2)
+    in_flight = 0
+    peak = 0
+
+    async def one(host: str) -> None:
+        nonlocal in_flight, peak
+        async with p.slot(f"http://{host}.test/"):
+            in_flight += 1
+            peak = max(peak, in_flight)
+            await asyncio.sleep(0.02)
+            in_flight -= 1
+
+    await asyncio.gather(*(one(f"h{i}") for i in range(6)))
+    assert peak == 2
+    assert p.hosts_tracked() == 0  # idle hosts are forgotten

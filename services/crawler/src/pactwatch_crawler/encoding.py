@@ -1,7 +1,7 @@
 """Bytes of an HTML/XML page -> text, right even when the server lies about the charset.
 
-Order of trust: a byte-order mark; then the declared charsets (HTTP header, then
-`<meta charset>` / XML declaration) if the body decodes cleanly under them; then
+Order of trust: a byte-order mark; valid UTF-8; then the declared charsets (HTTP header,
+then `<meta charset>` / XML declaration) if the body decodes cleanly under them; then
 detection (charset-normalizer). Chinese government sites often declare GB2312 while
 using characters only GBK/GB18030 have, so those labels decode as GB18030 (a superset).
 A declared single-byte Western charset (ISO-8859-1, windows-1252) decodes anything, so
@@ -73,6 +73,12 @@ def decode_html(body: bytes, declared: str | None) -> str:
             return body.decode(codec, errors="replace")
     if body.isascii():
         return body.decode("ascii")
+    # Valid UTF-8 with non-ASCII bytes is almost never anything else, while GB18030 decodes
+    # most UTF-8 without error (into nonsense): sites that moved to UTF-8 but kept their old
+    # `<meta charset=gb2312>` are common.
+    text = _strict(body, "utf-8")
+    if text is not None:
+        return text
     candidates: list[str] = []
     for label in (declared, sniff_declared(body)):
         name = normalise_charset(label)
@@ -87,9 +93,6 @@ def decode_html(body: bytes, declared: str | None) -> str:
         if text is not None:
             return text
     # The declarations failed or are single-byte (which always "succeed"): look at the bytes.
-    text = _strict(body, "utf-8")
-    if text is not None:
-        return text
     detected = _detect(body)
     if detected and (single_byte_fallback is None or detected in _CJK_MULTIBYTE):
         text = _strict(body, detected)
