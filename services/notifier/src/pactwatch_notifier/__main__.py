@@ -8,7 +8,6 @@ import sys
 import time
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from pydantic import ValidationError
@@ -16,6 +15,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .core.config import Settings
 from .core.logging import configure_logging
+from .kafka_lag import CountingConsumer, CountingProducer, start_lag_watch
 from .ops import start_ops_server
 from .service import Notifier
 from .store import SubscriptionStore
@@ -86,7 +86,7 @@ async def run(settings: Settings) -> None:
         except KafkaError as exc:
             log.warning("retry_topic_check_failed", error=repr(exc), attempt=attempt + 1)
             await asyncio.sleep(1)
-    consumer = AIOKafkaConsumer(
+    consumer = CountingConsumer(  # counts records read per topic
         bootstrap_servers=settings.kafka_bootstrap,
         group_id=settings.group_id,
         client_id="pactwatch-notifier",
@@ -94,7 +94,7 @@ async def run(settings: Settings) -> None:
         auto_offset_reset="earliest",
         max_poll_interval_ms=600_000,
     )
-    producer = AIOKafkaProducer(
+    producer = CountingProducer(  # counts messages acked per topic
         bootstrap_servers=settings.kafka_bootstrap,
         client_id="pactwatch-notifier",
         enable_idempotence=True,
@@ -111,6 +111,9 @@ async def run(settings: Settings) -> None:
     ops = await start_ops_server(
         settings.http_host, settings.http_port, lambda: {"kafka": notifier.broker_ok}
     )
+    lag = start_lag_watch(
+        settings.kafka_bootstrap, settings.group_id, [settings.events_topic, settings.retry_topic]
+    )
     log.info(
         "started",
         subscriptions=len(subscriptions),
@@ -121,6 +124,8 @@ async def run(settings: Settings) -> None:
     try:
         await notifier.run()
     finally:
+        lag.cancel()
+        await asyncio.gather(lag, return_exceptions=True)
         await consumer.stop()
         await producer.stop()
         await ops.cleanup()

@@ -1,6 +1,10 @@
 """Prometheus metrics of the notifier (`pactwatch_notifier_*`)."""
 
+from typing import get_args
+
 from prometheus_client import Counter, Gauge, Histogram, Info
+
+from pactwatch_schemas import DeadLetterReason
 
 from . import __version__
 
@@ -78,3 +82,21 @@ DIGEST_PENDING = Gauge(
     "pactwatch_notifier_digest_subscriptions_pending",
     "Digest subscriptions with events waiting for their next digest.",
 )
+
+# The standard set every Pactwatch service exports (kafka_lag.py keeps these current).
+CONSUMER_LAG = Gauge(
+    "pactwatch_notifier_consumer_lag",
+    "Messages the consumer group has yet to read, per partition (end offset - committed).",
+    ["topic", "partition"],
+)
+CONSUMED_BY_TOPIC = Counter(
+    "pactwatch_notifier_messages_consumed_total", "Messages read from Kafka.", ["topic"]
+)
+PRODUCED = Counter(
+    "pactwatch_notifier_messages_produced_total",
+    "Messages the broker acknowledged.",
+    ["topic"],
+)
+# Series exist from the start at 0, so the first dead letter is an increase Prometheus sees.
+for _reason in get_args(DeadLetterReason):
+    DEAD_LETTERS.labels(_reason)
