@@ -221,8 +221,11 @@ def overview() -> Board:
     return b
 
 
-def standard(b: Board, service: str, *, consumes: bool = True) -> None:
-    """The panels every service has: traffic per topic, duration, errors, lag, build, resources."""
+def standard(b: Board, service: str, *, consumes: bool = True, processing: bool = True) -> None:
+    """The panels every service has: traffic per topic, duration, errors, lag, build, resources.
+    The crawler consumes no work from a group (its group only shares out sources) and times
+    its polls as fetches, so it shows neither consumer panels nor processing duration; the
+    notifier has no processing duration yet (its latency histogram is end to end)."""
     m = f"pactwatch_{service}"
     job = f'job="pactwatch-{service}"'
     b.row("Kafka traffic and processing")
@@ -237,7 +240,8 @@ def standard(b: Board, service: str, *, consumes: bool = True) -> None:
         {"{{topic}}": f"sum by (topic) (rate({m}_messages_produced_total[{RATE}]))"},
         unit="reqps",
     )
-    b.panel("Processing duration", quantiles(f"{m}_processing_duration_seconds"), unit="s")
+    if processing:
+        b.panel("Processing duration", quantiles(f"{m}_processing_duration_seconds"), unit="s")
     b.panel(
         "Errors by kind",
         {"{{kind}}": f"sum by (kind) (rate({m}_errors_total[{RATE}]))"},
@@ -317,7 +321,7 @@ def crawler() -> Board:
         "Consecutive failures per source",
         {"{{source}}": "max by (source) (pactwatch_crawler_source_consecutive_failures) > 0"},
     )
-    standard(b, "crawler")
+    standard(b, "crawler", consumes=False, processing=False)
     return b
 
 
@@ -401,7 +405,7 @@ def notifier() -> Board:
         {"skipped": f"sum(rate(pactwatch_notifier_duplicates_skipped_total[{RATE}]))"},
         unit="reqps",
     )
-    standard(b, "notifier")
+    standard(b, "notifier", processing=False)
     return b
 
 
