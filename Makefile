@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := schemas services/crawler services/classifier services/notifier deploy/devtools
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
-DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy types-PyYAML "jsonschema[format]>=4.22" "check-jsonschema==0.37.1" "kubernetes-validate>=1.30,<2"  # 0.38+ needs click>=8.5, faust-streaming pins click<8.4
+DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy types-PyYAML "jsonschema[format]>=4.22" "check-jsonschema==0.37.1" "kubernetes-validate>=1.30,<2" "schemathesis>=4.30,<5" "playwright>=1.45,<2"  # 0.38+ needs click>=8.5, faust-streaming pins click<8.4; schemathesis 4.x takes click<9; playwright drives the system Chromium, downloads no browser
 PYTEST_ARGS ?=
 
 help: ## List the commands

@@ -30,7 +30,10 @@ router = APIRouter(
     prefix="/api/v1",
     tags=["operator"],
     dependencies=[Depends(require_operator)],
-    responses={401: {"description": "Missing or wrong operator bearer token."}},
+    responses={
+        400: {"description": "The body could not be parsed (e.g. not UTF-8)."},
+        401: {"description": "Missing or wrong operator bearer token."},
+    },
 )
 
 SubscriptionId = Annotated[str, Path(pattern=SUBSCRIPTION_ID_PATTERN, max_length=100)]

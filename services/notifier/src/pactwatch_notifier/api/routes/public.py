@@ -27,6 +27,14 @@ from .pages import form_values
 log = structlog.get_logger("pactwatch.notifier.api")
 
 _HTML: dict[str, Any] = {"content": {"text/html": {}}}
+#: JSON in: FastAPI's validation errors; a form in: the form again with the problems listed.
+_INVALID: dict[str, Any] = {
+    "description": "Invalid input.",
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}},
+        "text/html": {},
+    },
+}
 router = APIRouter(
     tags=["public"],
     dependencies=[Depends(rate_limited)],
@@ -116,6 +124,7 @@ def _owned(store: Store, subject: LinkSubject) -> SubscriptionRecord | None:
     response_model=SubscribeAccepted,
     responses={
         200: {"description": "A form was posted: the 'check your email' page.", **_HTML},
+        422: _INVALID,
         503: {"description": "The confirmation email could not be sent; try again later."},
     },
 )
@@ -338,7 +347,7 @@ def manage_page(request: Request, token: Token, store: Store, links: LinksDep) -
     openapi_extra=request_body(ManageRequest),
     responses={
         400: {"description": "Forged or malformed link.", **_HTML},
-        422: {"description": "Invalid settings: the form again, with the problems.", **_HTML},
+        422: _INVALID,
     },
 )
 async def manage(request: Request, token: Token, store: Store, links: LinksDep) -> HTMLResponse:
