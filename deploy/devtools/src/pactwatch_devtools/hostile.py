@@ -243,8 +243,10 @@ class HostileServer:
         elif path in ("/loop/a", "/loop/b"):
             target = "/loop/b" if path == "/loop/a" else "/loop/a"
             send(request, 302, {"Location": target}, b"")
+        elif path.startswith(("/redirect/", "/status/")) and not path.rsplit("/", 1)[1].isdigit():
+            send(request, 404, {"Content-Type": "text/plain"}, b"not found")
         elif path.startswith("/redirect/"):
-            left = int(path.rsplit("/", 1)[1] or 0)
+            left = int(path.rsplit("/", 1)[1])
             if left > 0:
                 send(request, 301, {"Location": f"/redirect/{left - 1}"}, b"")
             else:
