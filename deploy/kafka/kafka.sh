@@ -17,7 +17,7 @@ LIB="$HERE/lib"
 # A fixed cluster id: one node, dev only, and restarts must find the same id
 # that the data dir was formatted with.
 CLUSTER_ID="${KAFKA_CLUSTER_ID:-7pFreOOVRoS0fU5I8LavDA}"
-DEFAULT_TOPICS="pactwatch.articles:6,pactwatch.events:6,pactwatch.deadletter:3,pactwatch.notifier.retry:6"
+DEFAULT_TOPICS="pactwatch.articles:6,pactwatch.events:6,pactwatch.deadletter:3,pactwatch.notifier.retry:6,pactwatch.crawler.sources:12,pactwatch.crawler.seen:12"
 PYTHON="${KAFKA_PYTHON:-$REPO/.venv/bin/python}"
 READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-60}"
 # Modest heap: the broker shares 2 cores and the RAM with the services.

@@ -21,6 +21,8 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 TOPIC_ALREADY_EXISTS = 36
+# The crawler's state topics keep only the newest record per key (source id, article id).
+COMPACTED = frozenset({"pactwatch.crawler.sources", "pactwatch.crawler.seen"})
 
 
 def parse_topics(spec: str) -> dict[str, int]:
@@ -85,7 +87,15 @@ async def create_topics(bootstrap: str, topics: dict[str, int], limit_s: float) 
     await admin.start()
     try:
         response = await admin.create_topics(
-            [NewTopic(name, num_partitions=n, replication_factor=1) for name, n in topics.items()]
+            [
+                NewTopic(
+                    name,
+                    num_partitions=n,
+                    replication_factor=1,
+                    topic_configs={"cleanup.policy": "compact"} if name in COMPACTED else {},
+                )
+                for name, n in topics.items()
+            ]
         )
         failed = False
         for entry in response.topic_errors:
