@@ -95,7 +95,9 @@ def main() -> int:
         )
         (STATE / "sources.yaml").write_text(
             f"sources:\n  - id: demo-news\n    url: {feed_url}\n    interval_seconds: 10\n"
-            "    tags: {region: jiangsu}\n"
+            "    min_interval_seconds: 5\n    max_interval_seconds: 30\n"
+            # The demo feed carries each article's full text; there are no article pages.
+            "    fetch_pages: false\n    tags: {region: jiangsu}\n"
         )
         (STATE / "subscriptions.yaml").write_text(
             "subscriptions:\n"
