@@ -203,6 +203,14 @@ def test_double_opt_in_links_and_one_click_unsubscribe(start_api: StartApi) -> N
         base = api.base_url
         bad = httpx.post(base + "/subscribe", json={"email": "x@example.org", "mode": "weekly"})
         assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "mode"]
+        # A form with a wrong address: the page again (422), the problem named, answers kept.
+        again = httpx.post(
+            base + "/subscribe",
+            data={"email": "reader-at-example", "keywords": "chip, wafer", "mode": "daily"},
+        )
+        assert again.status_code == 422 and 'role="alert"' in again.text
+        assert "email:" in again.text and 'value="chip, wafer"' in again.text
+        assert 'value="daily" checked' in again.text
         ok = httpx.post(
             base + "/subscribe",
             json={"email": "Reader@Example.org", "keywords": ["chip"], "mode": "daily"},

@@ -150,7 +150,7 @@ async def subscribe(request: Request, store: Store, links: LinksDep, mailer: Mai
     if error is not None:
         if as_json:
             raise error
-        return _form_again(request, error)
+        return await _form_again(request, error)
 
     address = wanted.channel.address  # type: ignore[union-attr]
     pending = [
@@ -190,20 +190,26 @@ async def subscribe(request: Request, store: Store, links: LinksDep, mailer: Mai
     )
 
 
-def _form_again(request: Request, error: RequestValidationError) -> HTMLResponse:
-    """The subscribe page again (422), the problems listed at the top."""
-    messages = []
-    for e in error.errors():
-        field = ".".join(str(p) for p in e["loc"][1:2]) or "form"
-        messages.append(f"{field}: {e['msg']}")
+async def _form_again(request: Request, error: RequestValidationError) -> HTMLResponse:
+    """The subscribe page again (422), the problems listed at the top, the answers kept."""
     values = form_values(None)
+    form = await request.form()  # already parsed (Starlette keeps it): no second read
+    text = {k: v for k, v in form.items() if isinstance(v, str)}
+    values.email = text.get("email", "")[:320]
+    values.event_types = [v for v in form.getlist("event_types") if isinstance(v, str)]
+    for name in ("keywords", "regions", "sectors"):
+        setattr(values, name, [text.get(name, "")[:2000]] if text.get(name) else [])
+    values.mode = text.get("mode", values.mode)
+    values.timezone = text.get("timezone", values.timezone)[:64]
+    if text.get("digest_hour", "").isdigit():
+        values.digest_hour = int(text["digest_hour"])
     return _page(
         request,
         "subscribe.html",
         {
             "title": "Subscribe to Pactwatch alerts",
             "v": values,
-            "errors": messages,
+            "errors": _messages(error),
             "action": "/subscribe",
         },
         status.HTTP_422_UNPROCESSABLE_ENTITY,
@@ -252,7 +258,7 @@ def unsubscribe_page(request: Request, token: Token, links: LinksDep) -> HTMLRes
     context = {
         "title": "Unsubscribe",
         "email": subject.address,
-        "action": str(request.url),
+        "action": f"/unsubscribe?token={quote(token, safe='')}",
         "manage": links.manage_url(subject.subscription_id, subject.address),
     }
     return _page(request, "unsubscribe.html", context)
