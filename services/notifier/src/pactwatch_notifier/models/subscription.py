@@ -109,7 +109,7 @@ Channel = Annotated[EmailChannel | WebhookChannel, Field(discriminator="kind")]
 def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a directory
         raise ValueError(
             f"unknown time zone {value!r} (use an IANA name, e.g. Asia/Shanghai)"
         ) from None
