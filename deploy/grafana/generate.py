@@ -406,6 +406,39 @@ def notifier() -> Board:
         unit="reqps",
     )
     standard(b, "notifier", processing=False)
+    b.row("Subscriptions API (pactwatch-notifier-api)")
+    b.panel(
+        "Requests by route and status",
+        {
+            "{{method}} {{route}} {{status}}": (
+                "sum by (method, route, status) "
+                f"(rate(pactwatch_notifier_api_requests_total[{RATE}]))"
+            )
+        },
+        unit="reqps",
+    )
+    b.panel(
+        "Subscriptions by state",
+        {"{{state}}": "max by (state) (pactwatch_notifier_api_subscriptions)"},
+    )
+    b.panel(
+        "Refused operator calls",
+        {
+            "{{reason}}": (
+                f"sum by (reason) (rate(pactwatch_notifier_api_auth_failures_total[{RATE}]))"
+            )
+        },
+        unit="reqps",
+    )
+    b.panel(
+        "API replicas up and CPU",
+        {
+            "up": 'sum(up{job="pactwatch-notifier-api"})',
+            "cpu {{instance}}": (
+                f'rate(process_cpu_seconds_total{{job="pactwatch-notifier-api"}}[{RATE}])'
+            ),
+        },
+    )
     return b
 
 

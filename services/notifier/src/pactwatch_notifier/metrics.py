@@ -100,3 +100,5 @@ PRODUCED = Counter(
 # Series exist from the start at 0, so the first dead letter is an increase Prometheus sees.
 for _reason in get_args(DeadLetterReason):
     DEAD_LETTERS.labels(_reason)
+for _channel in ("webhook", "email"):  # likewise the first alert's latency
+    LATENCY.labels(_channel)
