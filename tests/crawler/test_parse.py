@@ -12,6 +12,7 @@ from pactwatch_crawler.parse import (
     Listing,
     ListingError,
     html_to_text,
+    keep_first_items,
     parse_feed,
     parse_listing,
 )
@@ -241,6 +242,30 @@ def test_gbk_feed_declared_utf8_by_the_server_still_decodes() -> None:
 def test_non_feeds_raise_listing_error(body: bytes) -> None:
     with pytest.raises(ListingError):
         listing_of(body)
+
+
+def test_well_formed_feed_has_no_complaint() -> None:
+    item = "<item><title>x</title><link>https://example.org/x</link></item>"
+    assert listing_of(rss(item)).bozo is None
+
+
+def test_huge_feed_is_cut_before_parsing_and_keeps_its_closing_tags() -> None:
+    items = "".join(
+        f"<item><title>I{i}</title><link>https://example.org/i/{i}</link></item>" for i in range(30)
+    )
+    body = rss(items, "<ttl>15</ttl>")
+    kept, dropped = keep_first_items(body, 10)
+    assert dropped == 20
+    assert kept.count(b"</item>") == 10 and kept.endswith(b"</channel></rss>")
+    listing = listing_of(body, max_entries=10)
+    assert [e.url for e in listing.entries][-1] == "https://example.org/i/9"
+    assert listing.skipped == {"too_many": 20}
+    assert listing.bozo is None and listing.ttl_seconds == 900.0
+    atom = b'<feed xmlns="http://www.w3.org/2005/Atom">' + b"<entry></entry>" * 5 + b"</feed>"
+    assert keep_first_items(atom, 2) == (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry></entry><entry></entry></feed>',
+        3,
+    )
 
 
 def test_malformed_feed_reports_bozo_and_keeps_readable_entries() -> None:
