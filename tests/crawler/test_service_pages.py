@@ -116,6 +116,9 @@ def test_pages_are_extracted_and_syndicated_copies_marked(
             **pipeline_env,
             "PACTWATCH_CRAWLER_SOURCES_FILE": str(sources),
             "PACTWATCH_CRAWLER_PER_HOST_DELAY_SECONDS": "0",
+            # One article page per poll: the second waits for the next poll, which must not
+            # be answered 304 (the crawler keeps the old validators until it is done).
+            "PACTWATCH_CRAWLER_MAX_PAGES_PER_POLL": "1",
         },
     )
     published = lambda source: crawler.metric(  # noqa: E731
@@ -134,6 +137,7 @@ def test_pages_are_extracted_and_syndicated_copies_marked(
     wait_until(lambda: published("wire-b") == 1, 30, "the syndicated copy published")
     assert crawler.metric("pactwatch_crawler_near_duplicates_total", {"source": "wire-b"}) == 1
     assert crawler.metric("pactwatch_crawler_pages_total", {"outcome": "extracted"}) == 2
+    assert crawler.metric("pactwatch_crawler_entries_skipped_total", {"reason": "deferred"}) >= 1
 
     articles = {
         a.url: a

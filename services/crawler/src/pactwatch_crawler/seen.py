@@ -249,10 +249,10 @@ class SeenLog:
     async def publish(self, producer: AIOKafkaProducer, records: list[SeenRecord]) -> None:
         """Write `records` to the topic and wait for the broker; remember them here at once
         (this replica's next poll must not wait for the tail to see them)."""
+        self.store.remember(records)
         futures = [
             await producer.send(self.topic, r.encode(), key=r.article_id.encode()) for r in records
         ]
-        self.store.remember(records)
         await asyncio.gather(*futures)
 
     async def stop(self) -> None:

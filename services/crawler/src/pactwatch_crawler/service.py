@@ -345,20 +345,23 @@ class Crawler:
             return PollOutcome("not_a_listing", ok=False, detail=str(exc))
         new = self._drop_seen(source, entries)
         try:
-            articles = await self._build_articles(source, new, stop)
+            articles, complete = await self._build_articles(source, new, stop)
             articles, fingerprints = self._mark_near_duplicates(source, articles)
             published = await self._publish(source, articles, fingerprints)
         finally:
             self._inflight.difference_update(e.article_id for e in new)
+        if published < len(articles):
+            # Keep the old validators: the next poll must see these entries again.
+            return PollOutcome("publish_error", ok=False, detail="the broker refused articles")
         return PollOutcome(
             "200",
-            ok=published == len(articles),
-            validators=fetched.validators if published == len(articles) else None,
+            ok=True,
+            # Entries left for later (page cap, rebalance) need a full listing next time.
+            validators=fetched.validators if complete else None,
             new_entries=len(new),
             published=published,
             spacing=entry_spacing(e.published_at for e in entries),
             hint=max((h for h in (fetched.fresh_for, ttl) if h is not None), default=None),
-            detail="" if published == len(articles) else "publish failed",
         )
 
     async def _fetch_listing(self, source: Source, state: SourceState) -> Fetched:
@@ -414,9 +417,10 @@ class Crawler:
 
     async def _build_articles(
         self, source: Source, entries: list[Entry], stop: asyncio.Event
-    ) -> list[Article]:
-        """An article per entry. Pages are fetched for at most `max_pages_per_poll` entries;
-        the rest stay unseen for the next poll, as do all left when `stop` is set."""
+    ) -> tuple[list[Article], bool]:
+        """An article per entry, and whether every entry was handled. Pages are fetched for
+        at most `max_pages_per_poll` entries; the rest stay unseen for the next poll, as do
+        all left when `stop` is set (a rebalance should not wait for a hundred pages)."""
         articles: list[Article] = []
         pages = 0
         fetched_at = datetime.now(UTC)
@@ -424,12 +428,13 @@ class Crawler:
             needs_page = source.fetch_pages and not entry.full_text
             if needs_page:
                 if stop.is_set() or pages >= self.settings.max_pages_per_poll:
-                    break
+                    metrics.ENTRIES_SKIPPED.labels("deferred").inc()
+                    return articles, False
                 pages += 1
             article = await self._build_article(source, entry, needs_page, fetched_at)
             if article is not None:
                 articles.append(article)
-        return articles
+        return articles, True
 
     async def _build_article(
         self, source: Source, entry: Entry, fetch_page: bool, fetched_at: datetime
@@ -520,14 +525,8 @@ class Crawler:
         local cache, near-duplicate index). Returns how many were acked."""
         if not articles:
             return 0
-        futures = []
-        for article in articles:
-            futures.append(
-                await self.producer.send(
-                    self.settings.articles_topic, encode(article), key=article.id.encode()
-                )
-            )
-        results = await asyncio.gather(*futures, return_exceptions=True)
+        sends = [self._send_article(a) for a in articles]
+        results = await asyncio.gather(*sends, return_exceptions=True)
         acked = [
             a for a, r in zip(articles, results, strict=True) if not isinstance(r, BaseException)
         ]
@@ -545,7 +544,11 @@ class Crawler:
         for record in records:
             if record.simhash is not None:
                 self.near_duplicates.add(record.article_id, record.simhash, now)
-        await self.seen.publish(self.producer, records)
+        try:
+            await self.seen.publish(self.producer, records)
+        except KafkaError as exc:
+            # Published and remembered here; other replicas may publish these again.
+            log.warning("seen_records_not_written", source=source.id, error=repr(exc))
         metrics.PUBLISHED.labels(source.id).inc(len(acked))
         metrics.SEEN.set(len(self.seen.store))
         metrics.NEAR_DUP_INDEX.set(len(self.near_duplicates))
@@ -554,6 +557,13 @@ class Crawler:
             metrics.PUBLISH_ERRORS.inc(failed)
             log.warning("publish_failed", source=source.id, failed=failed, published=len(acked))
         return len(acked)
+
+    async def _send_article(self, article: Article) -> None:
+        """Publish one article and wait for its ack (raises on refusal)."""
+        future = await self.producer.send(
+            self.settings.articles_topic, encode(article), key=article.id.encode()
+        )
+        await future
 
     # --- housekeeping --------------------------------------------------------------------
 
