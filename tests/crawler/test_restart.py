@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from pactwatch_devtools import FeedItem, read_topic, render_rss, wait_until
@@ -40,6 +41,14 @@ def test_restart_publishes_nothing_twice_and_polls_conditionally(
         "PACTWATCH_CRAWLER_PER_HOST_DELAY_SECONDS": "0",
     }
     crawler = start_service("crawler", env)
+    wait_until(
+        lambda: (
+            httpx.get(crawler.base_url + "/readyz").json()
+            == {"status": "ok", "checks": {"kafka": True, "seen_caught_up": True}}
+        ),
+        30,
+        "ready: broker reachable, seen topic read to its end",
+    )
     wait_until(
         lambda: crawler.metric("pactwatch_crawler_articles_published_total") == 5,
         30,

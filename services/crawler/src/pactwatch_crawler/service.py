@@ -145,9 +145,7 @@ class Crawler:
             self._consumer.pause(
                 *(TopicPartition(self.settings.sources_topic, p) for p in partitions)
             )
-        states = await load_states(
-            self.settings.kafka_bootstrap, self.settings.sources_topic, partitions
-        )
+        states = await self._load_states(partitions)
         self._assigned = set(partitions)
         now = time.time()
         for partition in sorted(partitions):
@@ -168,6 +166,20 @@ class Crawler:
             sources=len(self._watches),
             states_loaded=len(states),
         )
+
+    async def _load_states(self, partitions: set[int]) -> dict[str, SourceState]:
+        """The stored states of `partitions`; after repeated broker errors, none (the sources
+        then start afresh: polled early once, but still by this replica alone)."""
+        for attempt in range(1, 6):
+            try:
+                return await load_states(
+                    self.settings.kafka_bootstrap, self.settings.sources_topic, partitions
+                )
+            except (KafkaError, OSError) as exc:
+                log.warning("state_load_failed", error=repr(exc), attempt=attempt)
+                await asyncio.sleep(attempt)
+        log.error("state_load_gave_up", partitions=sorted(partitions))
+        return {}
 
     async def _revoke(self, partitions: set[int]) -> None:
         """Stop the sources of `partitions`; return only when none of them is mid-poll."""
