@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from pactwatch_schemas import Event
 
@@ -63,39 +64,50 @@ def _language_tags(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(v.casefold() for v in values)
 
 
-@dataclass(frozen=True, slots=True)
 class EventView:
-    """The parts of an event the filters look at, case-folded once per event."""
+    """The parts of an event the filters look at, case-folded once per event and only when a
+    filter asks (most subscriptions check the type and confidence only)."""
 
-    type: str
-    confidence: float
-    parties: str
-    regions: str
-    sectors: str
-    text: str
-    language: str
-    source_id: str
-    source_tags: dict[str, str]
+    def __init__(self, event: Event) -> None:
+        self.event = event
+        self.type: str = event.type
+        self.confidence: float = event.confidence
 
     @classmethod
     def of(cls, event: Event) -> EventView:
-        article = event.article
-        tags = {k.casefold(): v.casefold() for k, v in article.source_tags.items()}
+        return cls(event)
 
-        def joined(values: Iterable[str]) -> str:
-            return _SEP.join(v.casefold() for v in values if v)
+    @staticmethod
+    def _joined(values: Iterable[str]) -> str:
+        return _SEP.join(v.casefold() for v in values if v)
 
-        return cls(
-            type=event.type,
-            confidence=event.confidence,
-            parties=joined(event.parties),
-            regions=joined([*event.locations, tags.get("region", "")]),
-            sectors=joined([*event.sectors, tags.get("sector", "")]),
-            text=joined([article.title, event.evidence]),
-            language=(article.language or event.language or "").casefold(),
-            source_id=article.source_id.casefold(),
-            source_tags=tags,
-        )
+    @cached_property
+    def source_tags(self) -> dict[str, str]:
+        return {k.casefold(): v.casefold() for k, v in self.event.article.source_tags.items()}
+
+    @cached_property
+    def parties(self) -> str:
+        return self._joined(self.event.parties)
+
+    @cached_property
+    def regions(self) -> str:
+        return self._joined([*self.event.locations, self.source_tags.get("region", "")])
+
+    @cached_property
+    def sectors(self) -> str:
+        return self._joined([*self.event.sectors, self.source_tags.get("sector", "")])
+
+    @cached_property
+    def text(self) -> str:
+        return self._joined([self.event.article.title, self.event.evidence])
+
+    @cached_property
+    def language(self) -> str:
+        return (self.event.article.language or self.event.language or "").casefold()
+
+    @cached_property
+    def source_id(self) -> str:
+        return self.event.article.source_id.casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,20 +127,28 @@ class CompiledFilter:
     languages: tuple[str, ...]
     source_ids: frozenset[str]
     source_tags: tuple[tuple[str, frozenset[str]], ...]
+    # (include, exclude, EventView attribute) of the text lists that are not empty
+    text_checks: tuple[tuple[re.Pattern[str] | None, re.Pattern[str] | None, str], ...]
 
     @classmethod
     def compile(cls, filters: Filters) -> CompiledFilter:
+        checks = (
+            (_pattern(filters.parties), _pattern(filters.parties_exclude), "parties"),
+            (_pattern(filters.regions), _pattern(filters.regions_exclude), "regions"),
+            (_pattern(filters.sectors), _pattern(filters.sectors_exclude), "sectors"),
+            (_pattern(filters.keywords), _pattern(filters.keywords_exclude), "text"),
+        )
         return cls(
             event_types=frozenset(filters.event_types),
             min_confidence=filters.min_confidence,
-            parties=_pattern(filters.parties),
-            parties_exclude=_pattern(filters.parties_exclude),
-            regions=_pattern(filters.regions),
-            regions_exclude=_pattern(filters.regions_exclude),
-            sectors=_pattern(filters.sectors),
-            sectors_exclude=_pattern(filters.sectors_exclude),
-            keywords=_pattern(filters.keywords),
-            keywords_exclude=_pattern(filters.keywords_exclude),
+            parties=checks[0][0],
+            parties_exclude=checks[0][1],
+            regions=checks[1][0],
+            regions_exclude=checks[1][1],
+            sectors=checks[2][0],
+            sectors_exclude=checks[2][1],
+            keywords=checks[3][0],
+            keywords_exclude=checks[3][1],
             languages=_language_tags(filters.languages),
             source_ids=frozenset(s.casefold() for s in filters.source_ids),
             source_tags=tuple(
@@ -136,6 +156,7 @@ class CompiledFilter:
                 for name, values in sorted(filters.source_tags.items())
                 if values
             ),
+            text_checks=tuple(c for c in checks if c[0] is not None or c[1] is not None),
         )
 
     def matches(self, view: EventView) -> bool:
@@ -151,12 +172,8 @@ class CompiledFilter:
         for name, accepted in self.source_tags:
             if view.source_tags.get(name) not in accepted:
                 return False
-        for include, exclude, haystack in (
-            (self.parties, self.parties_exclude, view.parties),
-            (self.regions, self.regions_exclude, view.regions),
-            (self.sectors, self.sectors_exclude, view.sectors),
-            (self.keywords, self.keywords_exclude, view.text),
-        ):
+        for include, exclude, part in self.text_checks:
+            haystack: str = getattr(view, part)
             if include is not None and include.search(haystack) is None:
                 return False
             if exclude is not None and exclude.search(haystack) is not None:
