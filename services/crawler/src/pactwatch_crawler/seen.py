@@ -23,6 +23,7 @@ from pathlib import Path
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
 
 log = structlog.get_logger("pactwatch.crawler.seen")
 
@@ -221,7 +222,11 @@ class SeenLog:
     async def run(self, stopping: asyncio.Event) -> None:
         """Keep tailing until `stopping` is set."""
         while not stopping.is_set():
-            await self._read_batch(1000)
+            try:
+                await self._read_batch(1000)
+            except (KafkaError, sqlite3.Error) as exc:  # keep tailing; the offsets are stored
+                log.warning("seen_tail_failed", error=repr(exc))
+                await asyncio.sleep(1)
 
     async def _read_batch(self, timeout_ms: int) -> int:
         batch = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=5000)

@@ -130,7 +130,11 @@ class Crawler:
         try:
             while not self._stop.is_set():
                 # Drives heartbeats and rebalances; the partitions are paused, so no records.
-                await consumer.getmany(timeout_ms=500)
+                try:
+                    await consumer.getmany(timeout_ms=500)
+                except KafkaError as exc:
+                    log.warning("group_poll_failed", error=repr(exc))
+                    await asyncio.sleep(1)
         finally:
             await self._stop_watches(set(self._watches))
             for task in helpers:
