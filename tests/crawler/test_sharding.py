@@ -3,6 +3,7 @@ exactly one replica per interval, also after one is killed (-9) and after it com
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from pactwatch_devtools import FeedItem, render_rss, wait_until
+from pactwatch_devtools import FeedItem, read_topic, render_rss, wait_until
+from pactwatch_schemas import Article, decode
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +40,12 @@ def _owned(replica: Any) -> float:
 
 
 def test_two_replicas_split_sources_and_take_over(
-    tmp_path: Path, pipeline_env: dict[str, str], start_service: Any, site: Any
+    tmp_path: Path,
+    kafka: str,
+    topics: dict[str, str],
+    pipeline_env: dict[str, str],
+    start_service: Any,
+    site: Any,
 ) -> None:
     paths = [f"/feeds/{i}.xml" for i in range(FEEDS)]
     lines = ["sources:"]
@@ -112,3 +119,8 @@ def test_two_replicas_split_sources_and_take_over(
     for path in paths:
         gaps = _gaps(site, path, 0.0)
         assert min(gaps) >= INTERVAL / 2, f"{path}: two polls {min(gaps):.2f}s apart"
+
+    # And each article was published once, whichever replica owned its feed when.
+    records = asyncio.run(read_topic(kafka, topics["articles"]))
+    ids = [decode(Article, r.value).id for r in records]
+    assert len(ids) == len(set(ids)) == FEEDS
