@@ -1,12 +1,12 @@
 """Subscriptions from the database, live: the real broker, the real notifier process(es),
-real receivers (webhook, SMTP). Instant alerts follow what the store says within the refresh
-period; digests go out once per period, from stored items, across restarts and replicas."""
+real receivers (webhook, SMTP), the database on SQLite and on PostgreSQL. Instant alerts follow
+what the store says within the refresh period; digests go out once per period, from stored
+items, across restarts and replicas."""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,10 +22,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def live_env(notifier_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+def live_env(notifier_env: dict[str, str], database_url: str) -> dict[str, str]:
     return {
         **notifier_env,
-        "PACTWATCH_NOTIFIER_DATABASE_URL": f"sqlite:///{tmp_path / 'subscriptions.sqlite3'}",
+        "PACTWATCH_NOTIFIER_DATABASE_URL": database_url,
         "PACTWATCH_NOTIFIER_SUBSCRIPTIONS_REFRESH_SECONDS": "0.5",
         "PACTWATCH_NOTIFIER_DIGEST_CHECK_SECONDS": "0.3",
     }
@@ -189,3 +189,43 @@ def test_digest_once_per_period_across_restarts_and_replicas(
         assert "Deal 9" not in text  # filtered out: never stored
         history = store.digest_history("digest")
         assert [(h["state"], h["items"]) for h in history] == [("sent", 3)]
+
+
+def test_repeated_permanent_failures_disable_a_subscription(
+    kafka: str,
+    topics: dict[str, str],
+    live_env: dict[str, str],
+    store: SubscriptionStore,
+    start_service: Any,
+) -> None:
+    with WebhookReceiver(secret=SECRET) as refusing:
+        refusing.responses = [(400, {})] * 10
+        store.create(_hook("refusing", refusing.url))
+        env = {**live_env, "PACTWATCH_NOTIFIER_DISABLE_AFTER_PERMANENT_FAILURES": "3"}
+        notifier = start_service("notifier", env)
+        produce(kafka, topics["events"], [encode(make_event(n)) for n in range(1, 4)])
+        wait_until(
+            lambda: store.get("refusing").state == "disabled",  # type: ignore[union-attr]
+            20,
+            "disabled after three 400s",
+        )
+        reason = store.get("refusing").state_reason or ""  # type: ignore[union-attr]
+        assert reason.startswith("3 permanent failures in a row") and "400" in reason
+        assert len(refusing.answered) == 3
+        wait_until(
+            lambda: notifier.metric("pactwatch_notifier_dead_letters_total") == 3, 20, "3 letters"
+        )
+        assert notifier.metric("pactwatch_notifier_subscriptions_disabled_total") == 1
+        # Later events are not sent to it any more.
+        produce(kafka, topics["events"], [encode(make_event(n)) for n in range(4, 6)])
+        wait_until(
+            lambda: (
+                notifier.metric(
+                    "pactwatch_notifier_deliveries_total", {"outcome": "skipped_disabled"}
+                )
+                == 2
+            ),
+            20,
+            "two skipped",
+        )
+        assert len(refusing.answered) == 3
