@@ -45,6 +45,8 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
         producer_max_request_size=2 * 1024 * 1024,
         consumer_max_fetch_size=4 * 1024 * 1024,
+        broker_session_timeout=settings.session_timeout_seconds,
+        broker_heartbeat_interval=settings.heartbeat_interval_seconds,
         # faust must create its own internal topic (the assignor's leader topic); ours exist
         # already (deploy/kafka), and one created here would get the same partition count.
         topic_partitions=settings.topic_partitions,
@@ -57,6 +59,7 @@ def create_app(settings: Settings) -> faust.App:
     articles = app.topic(
         settings.articles_topic, key_type=bytes, value_type=bytes, value_serializer="raw"
     )
+    articles_name = settings.articles_topic
     events = app.topic(settings.events_topic, key_serializer="raw", value_serializer="raw")
     dead_letters = app.topic(
         settings.dead_letter_topic, key_serializer="raw", value_serializer="raw"
@@ -164,6 +167,17 @@ def create_app(settings: Settings) -> faust.App:
     @app.task  # type: ignore[untyped-decorator]
     async def watch_lag() -> None:
         await lag.run(lambda: bool(app.should_stop))
+
+    @app.task  # type: ignore[untyped-decorator]
+    async def watch_assignment() -> None:
+        """Partitions this replica owns, so operators (and tests) see the split move."""
+        while not app.should_stop:
+            try:
+                owned = [t for t in app.consumer.assignment() if t.topic == articles_name]
+                metrics.ASSIGNED_PARTITIONS.set(len(owned))
+            except Exception:  # the consumer is not up yet, or is rebalancing
+                pass
+            await asyncio.sleep(1)
 
     return app
 

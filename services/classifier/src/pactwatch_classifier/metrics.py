@@ -14,6 +14,10 @@ BUILD.info({"version": __version__})
 ARTICLES = Counter(
     "pactwatch_classifier_articles_total", "Articles classified, by top label.", ["label"]
 )
+ASSIGNED_PARTITIONS = Gauge(
+    "pactwatch_classifier_assigned_partitions",
+    "Partitions of the articles topic this replica consumes.",
+)
 EVENTS = Counter("pactwatch_classifier_events_total", "Events published, by type.", ["type"])
 INVALID = Counter(
     "pactwatch_classifier_invalid_messages_total",

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     # faust keeps its local state here (the classifier has no tables; it still wants the folder).
     data_dir: Path = Path(".data/classifier")
     topic_partitions: int = Field(6, gt=0)
+    # A replica that dies without leaving is noticed after this long and its partitions move
+    # (faust's 60 s default stalls a crashed replica's partitions for a minute).
+    session_timeout_seconds: float = Field(10.0, gt=0)
+    heartbeat_interval_seconds: float = Field(3.0, gt=0)
     http_host: str = "127.0.0.1"
     http_port: int = 8002
     batch_size: int = Field(500, gt=0)
