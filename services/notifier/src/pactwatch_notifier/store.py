@@ -32,6 +32,7 @@ from .db import (
     digests,
     make_engine,
     migrate,
+    read_only,
     subscriptions,
 )
 from .models import (
@@ -163,7 +164,7 @@ class SubscriptionStore:
             return updated, False
 
     def get(self, sub_id: str) -> SubscriptionRecord | None:
-        with self._engine.connect() as conn:
+        with read_only(self._engine) as conn:
             row = conn.execute(select(subscriptions).where(subscriptions.c.id == sub_id)).first()
         return _record(row._mapping) if row else None
 
@@ -174,7 +175,7 @@ class SubscriptionStore:
         if offset < 0 or limit < 0:
             raise ValueError("offset and limit must be >= 0")
         where = [subscriptions.c.state == state] if state else []
-        with self._engine.connect() as conn:
+        with read_only(self._engine) as conn:
             total = conn.execute(
                 select(func.count()).select_from(subscriptions).where(*where)
             ).scalar_one()
@@ -189,7 +190,7 @@ class SubscriptionStore:
 
     def all(self) -> builtins.list[SubscriptionRecord]:
         """Every subscription (the workers' full load, the CLI's export)."""
-        with self._engine.connect() as conn:
+        with read_only(self._engine) as conn:
             rows = conn.execute(
                 select(subscriptions).order_by(subscriptions.c.created_at, subscriptions.c.id)
             ).all()
@@ -299,7 +300,7 @@ class SubscriptionStore:
         return True
 
     def find_by_email(self, address: str) -> builtins.list[SubscriptionRecord]:
-        with self._engine.connect() as conn:
+        with read_only(self._engine) as conn:
             rows = conn.execute(
                 select(subscriptions)
                 .where(subscriptions.c.email == address.strip().lower())
@@ -311,7 +312,7 @@ class SubscriptionStore:
         """Subscriptions created or changed at or after `since` (all of them for None)."""
         if since is None:
             return self.all()
-        with self._engine.connect() as conn:
+        with read_only(self._engine) as conn:
             rows = conn.execute(
                 select(subscriptions)
                 .where(subscriptions.c.updated_at >= since)
@@ -321,7 +322,7 @@ class SubscriptionStore:
 
     def deleted_since(self, since: datetime) -> builtins.list[str]:
         """Ids deleted at or after `since` (and not created again since)."""
-        with self._engine.connect() as conn:
+        with read_only(self._engine) as conn:
             rows = conn.execute(
                 select(deleted_subscriptions.c.id).where(
                     deleted_subscriptions.c.deleted_at >= since
@@ -383,7 +384,7 @@ class SubscriptionStore:
     ) -> tuple[builtins.list[DeliveryRecord], int]:
         """Newest first, with the total count."""
         where = [deliveries.c.subscription_id == subscription_id] if subscription_id else []
-        with self._engine.connect() as conn:
+        with read_only(self._engine) as conn:
             total = conn.execute(
                 select(func.count()).select_from(deliveries).where(*where)
             ).scalar_one()
@@ -431,7 +432,7 @@ class SubscriptionStore:
 
     def pending_digests(self) -> dict[str, datetime]:
         """Subscriptions with items not yet in a digest, and their oldest item's time."""
-        with self._engine.connect() as conn:
+        with read_only(self._engine) as conn:
             rows = conn.execute(
                 select(digest_items.c.subscription_id, func.min(digest_items.c.matched_at))
                 .where(digest_items.c.digest_id.is_(None))
@@ -487,7 +488,7 @@ class SubscriptionStore:
         """Take over digests claimed before `stale_before` and still not sent (their worker
         died, or a failed send waits for its retry time)."""
         claimed: builtins.list[ClaimedDigest] = []
-        with self._engine.connect() as conn:
+        with read_only(self._engine) as conn:
             candidates = conn.execute(
                 select(digests.c.id, digests.c.claimed_at).where(
                     digests.c.state == "claimed", digests.c.claimed_at < stale_before
@@ -550,7 +551,7 @@ class SubscriptionStore:
 
     def digest_history(self, subscription_id: str) -> builtins.list[dict[str, Any]]:
         """The digests of a subscription (operators, tests)."""
-        with self._engine.connect() as conn:
+        with read_only(self._engine) as conn:
             rows = conn.execute(
                 select(digests)
                 .where(digests.c.subscription_id == subscription_id)

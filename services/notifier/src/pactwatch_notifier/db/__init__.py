@@ -4,7 +4,7 @@ Only `store.py` (and the digest claim in it) touches these; everything else goes
 `SubscriptionStore`.
 """
 
-from .engine import make_engine, migrate
+from .engine import make_engine, migrate, read_only
 from .tables import (
     deleted_subscriptions,
     deliveries,
@@ -22,5 +22,6 @@ __all__ = [
     "make_engine",
     "metadata",
     "migrate",
+    "read_only",
     "subscriptions",
 ]

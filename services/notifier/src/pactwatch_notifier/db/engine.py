@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: pg_advisory_xact_lock key that serialises `migrate()` between processes ("pwmigr").
@@ -40,9 +40,19 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin_immediate(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only work (`read_only(engine)`) takes no lock: WAL readers never wait.
+        read = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
     return engine
+
+
+READ_ONLY = "pactwatch_read_only"
+
+
+def read_only(engine: Engine) -> Connection:
+    """A connection for reads only: on SQLite a deferred transaction (no write lock)."""
+    return engine.connect().execution_options(**{READ_ONLY: True})
 
 
 def alembic_config() -> Config:
