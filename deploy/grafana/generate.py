@@ -223,9 +223,8 @@ def overview() -> Board:
 
 def standard(b: Board, service: str, *, consumes: bool = True, processing: bool = True) -> None:
     """The panels every service has: traffic per topic, duration, errors, lag, build, resources.
-    The crawler consumes no work from a group (its group only shares out sources) and times
-    its polls as fetches, so it shows neither consumer panels nor processing duration; the
-    notifier has no processing duration yet (its latency histogram is end to end)."""
+    The crawler consumes no work from a group (its group only shares out sources), so it
+    shows no consumer panels; its processing duration is one whole poll of a source."""
     m = f"pactwatch_{service}"
     job = f'job="pactwatch-{service}"'
     b.row("Kafka traffic and processing")
@@ -321,7 +320,7 @@ def crawler() -> Board:
         "Consecutive failures per source",
         {"{{source}}": "max by (source) (pactwatch_crawler_source_consecutive_failures) > 0"},
     )
-    standard(b, "crawler", consumes=False, processing=False)
+    standard(b, "crawler", consumes=False)
     return b
 
 

@@ -23,7 +23,7 @@ from .metrics import NEAR_DUP_INDEX, ROBOTS_REFUSALS, SEEN
 from .neardup import NearDuplicateIndex
 from .ops import start_ops_server
 from .seen import SeenLog, SeenRecord, SeenStore
-from .service import Crawler
+from .service import Crawler, bounded
 from .shard import ensure_topics
 from .sources import SourcesFileError, load_sources
 
@@ -137,9 +137,10 @@ async def run(settings: Settings) -> None:
             log.info("started", sources=len(sources), seen=len(store))
             await crawler.run()
         finally:
-            await seen.stop()
-            await producer.stop()  # flushes what is in flight
-            await fetcher.aclose()
+            grace = settings.shutdown_grace_seconds
+            await bounded(seen.stop(), grace, "seen_stop")
+            await bounded(producer.stop(), grace, "producer_stop")  # flushes what is in flight
+            await bounded(fetcher.aclose(), grace, "fetcher_close")
             store.close()
     finally:
         await ops.cleanup()

@@ -91,3 +91,13 @@ PRODUCED = Counter(
     "Messages the broker acknowledged, by topic.",
     ["topic"],
 )
+CONSUMED = Counter(
+    "pactwatch_crawler_messages_consumed_total",
+    "Messages read from Kafka, by topic (the seen log every replica tails).",
+    ["topic"],
+)
+PROCESSING_SECONDS = Histogram(
+    "pactwatch_crawler_processing_duration_seconds",
+    "Time for one whole poll of a source: listing, pages, publishing.",
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+)

@@ -25,6 +25,8 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
+from .metrics import CONSUMED
+
 log = structlog.get_logger("pactwatch.crawler.seen")
 
 _SIGN = 1 << 63
@@ -233,6 +235,7 @@ class SeenLog:
         records: list[SeenRecord] = []
         offsets: dict[tuple[str, int], int] = {}
         for tp, messages in batch.items():
+            CONSUMED.labels(tp.topic).inc(len(messages))
             for message in messages:
                 if message.key is None or message.value is None:
                     continue

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,6 +41,18 @@ from .sources import Source
 from .state import SourceState
 
 log = structlog.get_logger("pactwatch.crawler")
+
+
+async def bounded(step: Awaitable[object], seconds: float, what: str) -> None:
+    """Await a shutdown step for at most `seconds`: a broker that is away must not keep
+    a stopping process alive."""
+    try:
+        await asyncio.wait_for(step, timeout=seconds)
+    except TimeoutError:
+        log.warning("shutdown_step_timed_out", step=what, seconds=seconds)
+    except Exception as exc:  # a failing close must not hide the others
+        log.warning("shutdown_step_failed", step=what, error=repr(exc))
+
 
 MAX_TITLE = 2000
 MAX_TEXT = 1_000_000
@@ -136,11 +148,14 @@ class Crawler:
                     log.warning("group_poll_failed", error=repr(exc))
                     await asyncio.sleep(1)
         finally:
-            await self._stop_watches(set(self._watches))
+            grace = s.shutdown_grace_seconds
+            await self._stop_watches(set(self._watches), grace=grace)
             for task in helpers:
                 task.cancel()
             await asyncio.gather(*helpers, return_exceptions=True)
-            await consumer.stop()  # leaves the group: the others take over at once
+            # Leaves the group, so the others take over at once; bounded, since a broker
+            # that is away would otherwise hold the shutdown.
+            await bounded(consumer.stop(), grace, "group_leave")
 
     async def _assign(self, partitions: set[int]) -> None:
         """Load the state of the sources in `partitions` and start polling them."""
@@ -193,11 +208,20 @@ class Crawler:
         metrics.PARTITIONS.set(len(self._assigned))
         log.info("partitions_revoked", partitions=sorted(partitions), sources=len(ids))
 
-    async def _stop_watches(self, ids: set[str]) -> None:
+    async def _stop_watches(self, ids: set[str], grace: float | None = None) -> None:
+        """Stop the polls of `ids`; with a `grace`, cancel those still running after it
+        (a cancelled poll fetches nothing more, so the sources are still never shared)."""
         watches = [self._watches.pop(i) for i in ids if i in self._watches]
         for watch in watches:
             watch.stop.set()
-        await asyncio.gather(*(w.task for w in watches), return_exceptions=True)
+        tasks = [w.task for w in watches]
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=grace)
+            if late:
+                log.warning("polls_cancelled_at_shutdown", polls=len(late))
+                for task in late:
+                    task.cancel()
+                await asyncio.gather(*late, return_exceptions=True)
         for source_id in ids:
             self._failing.discard(source_id)
             for gauge in (metrics.LAST_SUCCESS, metrics.INTERVAL, metrics.CONSECUTIVE_FAILURES):
@@ -244,11 +268,13 @@ class Crawler:
                     await asyncio.wait_for(stop.wait(), timeout=delay)
                 if stop.is_set():
                     return
+            started = time.perf_counter()
             try:
                 outcome = await self.poll(source, state, stop)
             except Exception as exc:  # a bug or input nobody foresaw: count it, keep going
                 log.exception("poll_crashed", source=source.id)
                 outcome = PollOutcome("internal_error", ok=False, detail=repr(exc)[:500])
+            metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
             self._reschedule(source, state, outcome)
             self._record(source, state, outcome)
             try:

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     group_id: str = "pactwatch-crawler"
     # How soon a dead replica's sources move to the others (the broker's minimum is 6 s).
     session_timeout_seconds: float = Field(10.0, ge=6)
+    # On SIGTERM, in-flight polls get this long to finish; then they are cancelled (their
+    # unacknowledged articles are not marked seen, so they are published again later).
+    shutdown_grace_seconds: float = Field(10.0, gt=0)
 
     # Files and the ops endpoints
     sources_file: Path = Path("sources.yaml")
