@@ -404,7 +404,7 @@ def notifier() -> Board:
         {"skipped": f"sum(rate(pactwatch_notifier_duplicates_skipped_total[{RATE}]))"},
         unit="reqps",
     )
-    standard(b, "notifier", processing=False)
+    standard(b, "notifier")
     b.row("Subscriptions API (pactwatch-notifier-api)")
     b.panel(
         "Requests by route and status",

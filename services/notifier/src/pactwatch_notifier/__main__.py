@@ -126,8 +126,12 @@ async def run(settings: Settings) -> None:
     finally:
         lag.cancel()
         await asyncio.gather(lag, return_exceptions=True)
-        await consumer.stop()
-        await producer.stop()
+        # Bounded: a broker that is away must not keep a stopping process alive.
+        for step, what in ((consumer.stop(), "consumer_stop"), (producer.stop(), "producer_stop")):
+            try:
+                await asyncio.wait_for(step, timeout=10)
+            except TimeoutError:
+                log.warning("shutdown_step_timed_out", step=what)
         await ops.cleanup()
         store.close()
         log.info("stopped")

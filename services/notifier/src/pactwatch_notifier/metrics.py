@@ -102,3 +102,8 @@ for _reason in get_args(DeadLetterReason):
     DEAD_LETTERS.labels(_reason)
 for _channel in ("webhook", "email"):  # likewise the first alert's latency
     LATENCY.labels(_channel)
+PROCESSING_SECONDS = Histogram(
+    "pactwatch_notifier_processing_duration_seconds",
+    "Time from taking an event or retry record to finishing its work (deliveries included).",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)

@@ -299,6 +299,7 @@ class Notifier:
             asyncio.create_task(self._refresh_loop()),
             asyncio.create_task(self.recorder.run(self._stop)),
             asyncio.create_task(self.digests.run(self._stop)),
+            asyncio.create_task(self._watch_broker()),
         ]
         try:
             while not self._stop.is_set():
@@ -307,7 +308,6 @@ class Notifier:
                     batches = await self.consumer.getmany(
                         timeout_ms=200, max_records=self.settings.batch_size
                     )
-                    self.broker_ok = True
                 except KafkaError as exc:
                     self.broker_ok = False
                     log.warning("consume_failed", error=repr(exc))
@@ -346,6 +346,7 @@ class Notifier:
     ) -> asyncio.Task[None]:
         task = asyncio.create_task(work)
         self._tasks.add(task)
+        started = time.perf_counter()
 
         def finished(t: asyncio.Task[None]) -> None:
             self._tasks.discard(t)
@@ -358,6 +359,7 @@ class Notifier:
             if exc is not None:
                 log.error("record_failed", offset=offset, error=repr(exc), exc_info=exc)
                 return  # likewise left uncommitted
+            metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
             track.pending.discard(offset)
 
         task.add_done_callback(finished)
@@ -419,7 +421,10 @@ class Notifier:
             if pending:
                 await asyncio.wait(pending)
                 log.warning("abandoned_on_stop", deliveries=len(pending))
-        await self._commit()
+        try:  # bounded: with the broker away, the uncommitted work is simply redone later
+            await asyncio.wait_for(self._commit(), timeout=SHUTDOWN_GRACE_SECONDS)
+        except TimeoutError:
+            log.warning("final_commit_timed_out")
         self._stop.set()
         _, late = await asyncio.wait(self._background, timeout=SHUTDOWN_GRACE_SECONDS)
         for task in late:
@@ -652,6 +657,18 @@ class Notifier:
             return None
         token = sign_token(secrets[0].get_secret_value(), sub_id, address)
         return unsubscribe_url(str(base), token)
+
+    async def _watch_broker(self) -> None:
+        """Keep `broker_ok` current for `/readyz`: cluster metadata must come back within 5 s.
+        (A consumer's fetch just returns nothing while the broker is away.)"""
+        while not self._stop.is_set():
+            try:
+                await asyncio.wait_for(self.producer.client.fetch_all_metadata(), timeout=5)
+                self.broker_ok = True
+            except (KafkaError, TimeoutError, OSError):
+                self.broker_ok = False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=3)
 
     # -- Kafka output ----------------------------------------------------------------------
     async def _produce(self, topic: str, value: bytes, key: bytes | None = None) -> None:
