@@ -296,7 +296,7 @@ def throughput(
             classified = run.metric("classifier", "pactwatch_classifier_articles_total")
             if classified >= n and len(web.stats()["arrivals"]) >= expected_alerts:
                 break
-            time.sleep(0.05)
+            time.sleep(0.1)
         else:
             raise RuntimeError(f"pipeline did not finish: {run.procs['crawler'].tail()}")
         seconds = time.perf_counter() - first

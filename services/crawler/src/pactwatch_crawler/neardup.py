@@ -31,35 +31,46 @@ def shingles(text: str) -> Counter[str]:
     """Word 3-grams (alphabetic scripts) and character 3-grams (Chinese), counted."""
     normal = unicodedata.normalize("NFKC", text).casefold()
     tokens = _TOKENS.findall(normal)
-    counts: Counter[str] = Counter()
     if len(tokens) < SHINGLE:
-        counts.update(tokens)
-        return counts
-    for i in range(len(tokens) - SHINGLE + 1):
-        window = tokens[i : i + SHINGLE]
-        # Chinese characters join without spaces so "签署协议" shingles alike in any layout.
-        sep = "" if all(_IS_CJK.match(t) for t in window) else " "
-        counts[sep.join(window)] += 1
-    return counts
+        return Counter(tokens)
+    # Chinese characters join without spaces so "签署协议" shingles alike in any layout.
+    cjk = [len(t) == 1 and _IS_CJK.match(t) is not None for t in tokens]
+    return Counter(
+        a + b + c if ca and cb and cc else f"{a} {b} {c}"
+        for a, b, c, ca, cb, cc in zip(
+            tokens, tokens[1:], tokens[2:], cjk, cjk[1:], cjk[2:], strict=False
+        )
+    )
 
 
 def _hash64(feature: str) -> int:
     return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big")
 
 
+# Bit voting without a 64-step loop per shingle: each hash is spread into 64 lanes of a big
+# integer (one lane per bit), so one multiply-add per shingle sums every bit's votes at once.
+_LANE = 24  # bits per lane: room for 16 million shingles, more than a 1 MB text has
+_LANE_MASK = (1 << _LANE) - 1
+_SPREAD = [sum((b >> i & 1) << (_LANE * i) for i in range(8)) for b in range(256)]
+_BYTE_SHIFT = 8 * _LANE
+
+
+def _spread(h: int) -> int:
+    spread = 0
+    for byte in range(8):
+        spread |= _SPREAD[h >> (8 * byte) & 255] << (_BYTE_SHIFT * byte)
+    return spread
+
+
 def simhash(text: str) -> int:
     """64-bit SimHash of `text`; 0 for text without words."""
-    weights = [0] * BITS
-    for feature, count in shingles(text).items():
-        h = _hash64(feature)
-        for bit in range(BITS):
-            if h >> bit & 1:
-                weights[bit] += count
-            else:
-                weights[bit] -= count
+    features = shingles(text)
+    total = sum(features.values())
+    lanes = sum(count * _spread(_hash64(feature)) for feature, count in features.items())
     fingerprint = 0
-    for bit, weight in enumerate(weights):
-        if weight > 0:
+    for bit in range(BITS):
+        # A bit is set when the shingles having it outweigh those that don't.
+        if 2 * (lanes >> (_LANE * bit) & _LANE_MASK) > total:
             fingerprint |= 1 << bit
     return fingerprint
 

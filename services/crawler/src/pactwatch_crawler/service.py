@@ -388,7 +388,7 @@ class Crawler:
         new = self._drop_seen(source, entries)
         try:
             articles, complete = await self._build_articles(source, new, stop)
-            articles, fingerprints = self._mark_near_duplicates(source, articles)
+            articles, fingerprints = await self._mark_near_duplicates(source, articles)
             published = await self._publish(source, articles, fingerprints)
         finally:
             self._inflight.difference_update(e.article_id for e in new)
@@ -424,7 +424,10 @@ class Crawler:
         self, source: Source, fetched: Fetched
     ) -> tuple[list[Entry], float | None]:
         """Entries of the listing (a sitemap index's child sitemaps included) and its TTL."""
-        listing = parse_listing(fetched, source, max_entries=self.settings.max_entries_per_listing)
+        # CPU-bound parsing runs in a thread, so /metrics, heartbeats and the other sources'
+        # polls keep their turn on the event loop while a big listing is parsed.
+        limit = self.settings.max_entries_per_listing
+        listing = await asyncio.to_thread(parse_listing, fetched, source, max_entries=limit)
         for reason, count in listing.skipped.items():
             metrics.ENTRIES_SKIPPED.labels(reason).inc(count)
         if listing.bozo:
@@ -433,11 +436,10 @@ class Crawler:
         for child_url in listing.sitemaps[: self.settings.max_child_sitemaps]:
             try:
                 child = await self.fetcher.fetch(child_url, accept="feed")
-                entries.extend(
-                    parse_listing(
-                        child, source, max_entries=self.settings.max_entries_per_listing
-                    ).entries
+                child_listing = await asyncio.to_thread(
+                    parse_listing, child, source, max_entries=limit
                 )
+                entries.extend(child_listing.entries)
             except (FetchError, ListingError) as exc:
                 metrics.ENTRIES_SKIPPED.labels("child_sitemap_failed").inc()
                 log.info(
@@ -526,27 +528,32 @@ class Crawler:
         finally:
             metrics.FETCH_SECONDS.labels("page").observe(time.perf_counter() - started)
         metrics.BYTES.labels("page").inc(len(fetched.body))
-        extracted = extract_article(fetched.body, fetched.url, fetched.charset)
+        extracted = await asyncio.to_thread(
+            extract_article, fetched.body, fetched.url, fetched.charset
+        )
         if extracted is None or not extracted.text:
             metrics.PAGES.labels("no_text").inc()
             return None
         metrics.PAGES.labels("extracted").inc()
         return _Page(extracted.title, extracted.text, extracted.published_at, extracted.language)
 
-    def _mark_near_duplicates(
+    async def _mark_near_duplicates(
         self, source: Source, articles: list[Article]
     ) -> tuple[list[Article], dict[str, int]]:
         """Set `duplicate_of` on articles whose text matches an earlier article's (in the
         shared window, or earlier in this batch); also return the originals' fingerprints."""
         distance = self.settings.near_duplicate_max_distance
+        min_chars = self.settings.near_duplicate_min_chars
+        hashes = await asyncio.to_thread(
+            lambda: [simhash(a.text) if len(a.text) >= min_chars else None for a in articles]
+        )
         batch: list[tuple[str, int]] = []
         out: list[Article] = []
         fingerprints: dict[str, int] = {}
-        for article in articles:
-            if len(article.text) < self.settings.near_duplicate_min_chars:
+        for article, fingerprint in zip(articles, hashes, strict=True):
+            if fingerprint is None:
                 out.append(article)
                 continue
-            fingerprint = simhash(article.text)
             first = self.near_duplicates.find(fingerprint)
             if first is None:
                 first = next((i for i, f in batch if hamming(f, fingerprint) <= distance), None)
