@@ -96,6 +96,7 @@ async def run(settings: Settings) -> None:
             enable_idempotence=True,  # retries inside the client cannot duplicate a message
             linger_ms=5,
             max_request_size=2 * 1024 * 1024,
+            max_batch_size=1024 * 1024,  # articles are KBs: the 16 KB default batches ~4
         )
         fetcher = Fetcher(
             user_agent=settings.user_agent,

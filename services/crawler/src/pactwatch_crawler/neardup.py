@@ -23,7 +23,7 @@ BITS = 64
 _MASK = (1 << BITS) - 1
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _TOKENS = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
-_IS_CJK = re.compile(rf"[{_CJK}]")
+_IS_CJK = re.compile(rf"[{_CJK}]{{3}}$")
 SHINGLE = 3
 
 
@@ -33,14 +33,16 @@ def shingles(text: str) -> Counter[str]:
     tokens = _TOKENS.findall(normal)
     if len(tokens) < SHINGLE:
         return Counter(tokens)
+    # Counted as token triples first (in C), joined into strings only once per distinct triple.
     # Chinese characters join without spaces so "签署协议" shingles alike in any layout.
-    cjk = [len(t) == 1 and _IS_CJK.match(t) is not None for t in tokens]
-    return Counter(
-        a + b + c if ca and cb and cc else f"{a} {b} {c}"
-        for a, b, c, ca, cb, cc in zip(
-            tokens, tokens[1:], tokens[2:], cjk, cjk[1:], cjk[2:], strict=False
-        )
-    )
+    triples = Counter(zip(tokens, tokens[1:], tokens[2:], strict=False))
+    counts: Counter[str] = Counter()
+    for (a, b, c), count in triples.items():
+        if len(a) == len(b) == len(c) == 1 and _IS_CJK.match(a + b + c):
+            counts[a + b + c] = count
+        else:
+            counts[f"{a} {b} {c}"] = count
+    return counts
 
 
 def _hash64(feature: str) -> int:
@@ -56,10 +58,17 @@ _BYTE_SHIFT = 8 * _LANE
 
 
 def _spread(h: int) -> int:
-    spread = 0
-    for byte in range(8):
-        spread |= _SPREAD[h >> (8 * byte) & 255] << (_BYTE_SHIFT * byte)
-    return spread
+    t = _SPREAD  # unrolled: this runs once per distinct shingle
+    return (
+        t[h & 255]
+        | t[h >> 8 & 255] << _BYTE_SHIFT
+        | t[h >> 16 & 255] << 2 * _BYTE_SHIFT
+        | t[h >> 24 & 255] << 3 * _BYTE_SHIFT
+        | t[h >> 32 & 255] << 4 * _BYTE_SHIFT
+        | t[h >> 40 & 255] << 5 * _BYTE_SHIFT
+        | t[h >> 48 & 255] << 6 * _BYTE_SHIFT
+        | t[h >> 56 & 255] << 7 * _BYTE_SHIFT
+    )
 
 
 def simhash(text: str) -> int:

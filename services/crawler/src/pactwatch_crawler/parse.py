@@ -199,7 +199,10 @@ def _feedparse(body: bytes, base_url: str) -> Any:
     # A neutral XML content type: without one feedparser reports every feed as malformed,
     # and the server's charset is not passed on (it lies often; the XML declaration rules).
     headers = {"content-location": base_url, "content-type": "application/xml"}
-    feed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    # We keep only text: no sanitising or link rewriting inside the HTML content (costly).
+    feed = feedparser.parse(
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     if not feed.get("version") and not feed.entries:
         bozo = str(feed.get("bozo_exception")) if feed.get("bozo") else "no feed elements found"
         raise ListingError(f"not an RSS/Atom feed ({bozo[:300]})")

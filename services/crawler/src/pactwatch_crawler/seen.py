@@ -101,6 +101,7 @@ class SeenStore:
             " topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,"
             " PRIMARY KEY (topic, partition))"
         )
+        self._count = int(self._db.execute("SELECT COUNT(*) FROM seen").fetchone()[0])
 
     def unseen(self, ids: Iterable[str]) -> set[str]:
         """Those of `ids` not published yet."""
@@ -125,24 +126,37 @@ class SeenStore:
     ) -> list[SeenRecord]:
         """Store `records` (and how far the log was read) in one transaction; return the
         records that were new here."""
-        added: list[SeenRecord] = []
-        with self._db:
+        # One explicit transaction and few statements: the connection autocommits, and each
+        # statement gives up the GIL (with parsing threads busy, getting it back is slow).
+        records = list(records)
+        self._db.execute("BEGIN")
+        try:
+            new_ids = self.unseen(r.article_id for r in records)
+            first: dict[str, SeenRecord] = {}  # a batch may repeat an id: the first one counts
             for r in records:
-                cursor = self._db.execute(
-                    "INSERT OR IGNORE INTO seen"
-                    " (article_id, source_id, first_seen, simhash, duplicate_of)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (r.article_id, r.source_id, r.first_seen, _to_sql(r.simhash), r.duplicate_of),
-                )
-                if cursor.rowcount:
-                    added.append(r)
-            for (topic, partition), offset in (offsets or {}).items():
-                self._db.execute(
-                    "INSERT INTO log_offsets (topic, partition, next_offset) VALUES (?, ?, ?)"
-                    " ON CONFLICT (topic, partition)"
-                    " DO UPDATE SET next_offset = excluded.next_offset",
-                    (topic, partition, offset),
-                )
+                if r.article_id in new_ids:
+                    first.setdefault(r.article_id, r)
+            added = list(first.values())
+            self._db.executemany(
+                "INSERT OR IGNORE INTO seen"
+                " (article_id, source_id, first_seen, simhash, duplicate_of)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (r.article_id, r.source_id, r.first_seen, _to_sql(r.simhash), r.duplicate_of)
+                    for r in added
+                ],
+            )
+            self._db.executemany(
+                "INSERT INTO log_offsets (topic, partition, next_offset) VALUES (?, ?, ?)"
+                " ON CONFLICT (topic, partition)"
+                " DO UPDATE SET next_offset = excluded.next_offset",
+                [(t, p, o) for (t, p), o in (offsets or {}).items()],
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+        self._count += len(added)
         return added
 
     def offsets(self, topic: str) -> dict[int, int]:
@@ -163,7 +177,7 @@ class SeenStore:
         return [SeenRecord(a, s, float(f), _from_sql(h)) for a, s, f, h in rows]
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM seen").fetchone()[0])
+        return self._count  # counted at open and on insert: COUNT(*) scans the table
 
     def close(self) -> None:
         self._db.close()

@@ -574,8 +574,18 @@ class Crawler:
         local cache, near-duplicate index). Returns how many were acked."""
         if not articles:
             return 0
-        sends = [self._send_article(a) for a in articles]
-        results = await asyncio.gather(*sends, return_exceptions=True)
+        # Enqueue one by one (each send returns once its batch has room), then wait for all
+        # acks: hundreds of concurrent sends would each be woken on every batch drain.
+        acks: list[asyncio.Future[object] | BaseException] = []
+        for article in articles:
+            try:
+                acks.append(await self._send_article(article))
+            except KafkaError as exc:
+                acks.append(exc)
+        results = await asyncio.gather(
+            *(a if isinstance(a, asyncio.Future) else _failed(a) for a in acks),
+            return_exceptions=True,
+        )
         acked = [
             a for a, r in zip(articles, results, strict=True) if not isinstance(r, BaseException)
         ]
@@ -607,12 +617,12 @@ class Crawler:
             log.warning("publish_failed", source=source.id, failed=failed, published=len(acked))
         return len(acked)
 
-    async def _send_article(self, article: Article) -> None:
-        """Publish one article and wait for its ack (raises on refusal)."""
-        future = await self.producer.send(
+    async def _send_article(self, article: Article) -> asyncio.Future[object]:
+        """Enqueue one article; the returned future resolves on the broker's ack."""
+        future: asyncio.Future[object] = await self.producer.send(
             self.settings.articles_topic, encode(article), key=article.id.encode()
         )
-        await future
+        return future
 
     # --- housekeeping --------------------------------------------------------------------
 
@@ -635,6 +645,10 @@ class Crawler:
             metrics.NEAR_DUP_INDEX.set(len(self.near_duplicates))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=3600)
+
+
+async def _failed(exc: BaseException) -> None:
+    raise exc
 
 
 @dataclass(frozen=True, slots=True)
