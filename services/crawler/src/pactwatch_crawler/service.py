@@ -17,9 +17,12 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+from typing import TypeVar
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -41,6 +44,7 @@ from .sources import Source
 from .state import SourceState
 
 log = structlog.get_logger("pactwatch.crawler")
+T = TypeVar("T")
 
 
 async def bounded(step: Awaitable[object], seconds: float, what: str) -> None:
@@ -110,12 +114,20 @@ class Crawler:
         self._assigned: set[int] = set()
         self._consumer: AIOKafkaConsumer | None = None
         self._stop = asyncio.Event()
+        # CPU-bound steps (parsing, extraction, fingerprints) run on ONE worker thread: the
+        # event loop then competes for the GIL with a single thread and stays responsive
+        # (/metrics, heartbeats, publishing); a pool of them would starve it.
+        self._cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawler-cpu")
         metrics.SOURCES.set(len(sources))
 
     # --- lifecycle ---------------------------------------------------------------------
 
     def stop(self) -> None:
         self._stop.set()
+
+    async def _off_loop(self, work: Callable[[], T]) -> T:
+        """Run CPU-bound `work` on the crawler's worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._cpu, work)
 
     async def run(self) -> None:
         """Join the group, poll the sources of the partitions it assigns until `stop()`;
@@ -156,6 +168,7 @@ class Crawler:
             # Leaves the group, so the others take over at once; bounded, since a broker
             # that is away would otherwise hold the shutdown.
             await bounded(consumer.stop(), grace, "group_leave")
+            self._cpu.shutdown(wait=False, cancel_futures=True)
 
     async def _assign(self, partitions: set[int]) -> None:
         """Load the state of the sources in `partitions` and start polling them."""
@@ -427,7 +440,7 @@ class Crawler:
         # CPU-bound parsing runs in a thread, so /metrics, heartbeats and the other sources'
         # polls keep their turn on the event loop while a big listing is parsed.
         limit = self.settings.max_entries_per_listing
-        listing = await asyncio.to_thread(parse_listing, fetched, source, max_entries=limit)
+        listing = await self._off_loop(lambda: parse_listing(fetched, source, max_entries=limit))
         for reason, count in listing.skipped.items():
             metrics.ENTRIES_SKIPPED.labels(reason).inc(count)
         if listing.bozo:
@@ -436,8 +449,8 @@ class Crawler:
         for child_url in listing.sitemaps[: self.settings.max_child_sitemaps]:
             try:
                 child = await self.fetcher.fetch(child_url, accept="feed")
-                child_listing = await asyncio.to_thread(
-                    parse_listing, child, source, max_entries=limit
+                child_listing = await self._off_loop(
+                    partial(parse_listing, child, source, max_entries=limit)
                 )
                 entries.extend(child_listing.entries)
             except (FetchError, ListingError) as exc:
@@ -528,8 +541,8 @@ class Crawler:
         finally:
             metrics.FETCH_SECONDS.labels("page").observe(time.perf_counter() - started)
         metrics.BYTES.labels("page").inc(len(fetched.body))
-        extracted = await asyncio.to_thread(
-            extract_article, fetched.body, fetched.url, fetched.charset
+        extracted = await self._off_loop(
+            lambda: extract_article(fetched.body, fetched.url, fetched.charset)
         )
         if extracted is None or not extracted.text:
             metrics.PAGES.labels("no_text").inc()
@@ -544,7 +557,7 @@ class Crawler:
         shared window, or earlier in this batch); also return the originals' fingerprints."""
         distance = self.settings.near_duplicate_max_distance
         min_chars = self.settings.near_duplicate_min_chars
-        hashes = await asyncio.to_thread(
+        hashes = await self._off_loop(
             lambda: [simhash(a.text) if len(a.text) >= min_chars else None for a in articles]
         )
         batch: list[tuple[str, int]] = []
