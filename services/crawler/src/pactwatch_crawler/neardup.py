@@ -71,9 +71,14 @@ def _spread(h: int) -> int:
     )
 
 
+#: Only the opening of an article is fingerprinted: syndicated copies share it, and it keeps
+#: the cost per article flat (a 4 KB article took 0.85 ms whole, a third of the crawler's CPU).
+PREFIX_CHARS = 2000
+
+
 def simhash(text: str) -> int:
-    """64-bit SimHash of `text`; 0 for text without words."""
-    features = shingles(text)
+    """64-bit SimHash of the first `PREFIX_CHARS` characters of `text`; 0 without words."""
+    features = shingles(text[:PREFIX_CHARS])
     total = sum(features.values())
     lanes = sum(count * _spread(_hash64(feature)) for feature, count in features.items())
     fingerprint = 0
