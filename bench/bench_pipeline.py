@@ -357,7 +357,9 @@ def latency(broker: KafkaBroker, work: Path, web: Web, rate: float, seconds: flo
     run = Run(broker, work, web, f"lat-{uuid.uuid4().hex[:6]}")
     run.create_topics()
     articles = generate_articles(int(rate * seconds) + 400, seed=99)
-    feeds_n, window = 4, 150
+    # Each poll re-parses the whole feed, so the window is kept short (as real busy feeds do):
+    # 40 items hold 0.8 s of a feed's history at 50 items/s, several poll intervals.
+    feeds_n, window = 4, 40
     shown: list[list[FeedItem]] = [[] for _ in range(feeds_n)]
     appeared: dict[str, float] = {}
     items = feed_items(web, articles, full_text=True)
@@ -365,8 +367,15 @@ def latency(broker: KafkaBroker, work: Path, web: Web, rate: float, seconds: flo
     try:
         run.start_classifiers(1)
         run.start_notifier()
-        run.start_crawler(urls, interval=0.2, fetch_pages=False)
-        time.sleep(3)  # let the crawler's first (empty) polls pass
+        run.start_crawler(urls, interval=0.25, fetch_pages=False)
+        crawler = run.procs["crawler"]
+        # Offer nothing until the crawler polls every feed (it first joins its group and
+        # reads the seen log): items that slid out of a feed before that would be lost.
+        wait_until(
+            lambda: crawler.metric("pactwatch_crawler_fetches_total") >= 3 * feeds_n,
+            60,
+            "the crawler's first polls",
+        )
         start = time.perf_counter()
         n = recorded = 0
         tick = 0.05

@@ -47,6 +47,7 @@ def test_every_operator_route_needs_the_token(start_api: StartApi) -> None:
             assert response.status_code == 401, (method, path, headers, response.text)
             assert response.headers["www-authenticate"].startswith("Bearer")
     assert api.metric("pactwatch_notifier_api_auth_failures_total") == 3 * len(operations)
+    assert api.metric("pactwatch_notifier_api_build_info") == 1
     # A token that is a prefix of the real one, or the real one plus a byte, is wrong too.
     for near in (TOKEN[:-1], TOKEN + "x"):
         response = httpx.get(

@@ -1,6 +1,11 @@
 """Prometheus metrics of the subscriptions API (`pactwatch_notifier_api_*`)."""
 
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter, Gauge, Info
+
+from .. import __version__
+
+BUILD = Info("pactwatch_notifier_api_build", "Version of the running subscriptions API.")
+BUILD.info({"version": __version__})
 
 REQUESTS = Counter(
     "pactwatch_notifier_api_requests_total",
