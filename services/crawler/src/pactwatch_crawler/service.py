@@ -119,6 +119,12 @@ class Crawler:
         # (/metrics, heartbeats, publishing); a pool of them would starve it.
         self._cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawler-cpu")
         metrics.SOURCES.set(len(sources))
+        # Series start at 0, so dashboards and alert rules see them before the first event.
+        for source in sources:
+            for counter in (metrics.PUBLISHED, metrics.ALREADY_SEEN, metrics.NEAR_DUPLICATES):
+                counter.labels(source.id)
+        for outcome in ("extracted", "no_text"):
+            metrics.PAGES.labels(outcome)
 
     # --- lifecycle ---------------------------------------------------------------------
 
