@@ -70,6 +70,9 @@ bench-notifier: install ## Notifier speed: deliveries/s and p50/p99 latency vs a
 bench-crawler: install ## Crawler speed: polls/s and CPU s per poll over 2,000 local feeds (90% 304) vs a bare httpx loop
 	$(BIN)/python bench/bench_crawler.py
 
+bench-extract: install ## Main-text extraction and SimHash speed in one process, vs a bare lxml text dump
+	$(BIN)/python bench/bench_extract.py
+
 bench-filters: install ## Subscription filters: matches/s and ms to match one event against 10,000 subscriptions
 	$(BIN)/python bench/bench_filters.py
 
@@ -82,4 +85,4 @@ kafka-stop: ## Stop the dev Kafka broker
 clean: ## Remove the virtualenv, Kafka jars and local data
 	rm -rf $(VENV) deploy/kafka/lib .data .demo
 
-.PHONY: help install system-deps dashboards k8s-render run test test-unit lint fmt eval bench bench-classifier bench-notifier bench-crawler bench-filters kafka-start kafka-stop clean
+.PHONY: help install system-deps dashboards k8s-render run test test-unit lint fmt eval bench bench-classifier bench-notifier bench-crawler bench-extract bench-filters kafka-start kafka-stop clean
