@@ -595,16 +595,16 @@ class Crawler:
             return 0
         # Enqueue one by one (each send returns once its batch has room), then wait for all
         # acks: hundreds of concurrent sends would each be woken on every batch drain.
-        acks: list[asyncio.Future[object] | BaseException] = []
+        loop = asyncio.get_running_loop()
+        acks: list[asyncio.Future[object]] = []
         for article in articles:
             try:
                 acks.append(await self._send_article(article))
-            except KafkaError as exc:
-                acks.append(exc)
-        results = await asyncio.gather(
-            *(a if isinstance(a, asyncio.Future) else _failed(a) for a in acks),
-            return_exceptions=True,
-        )
+            except KafkaError as exc:  # refused at once: an already-failed ack
+                refused: asyncio.Future[object] = loop.create_future()
+                refused.set_exception(exc)
+                acks.append(refused)
+        results = await asyncio.gather(*acks, return_exceptions=True)
         acked = [
             a for a, r in zip(articles, results, strict=True) if not isinstance(r, BaseException)
         ]
@@ -664,10 +664,6 @@ class Crawler:
             metrics.NEAR_DUP_INDEX.set(len(self.near_duplicates))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=3600)
-
-
-async def _failed(exc: BaseException) -> None:
-    raise exc
 
 
 @dataclass(frozen=True, slots=True)
