@@ -1,11 +1,13 @@
-"""Grafana dashboards as code: the checked-in JSON is what deploy/grafana/generate.py makes,
-the provisioning files point at it, and the overview shows what operators asked for. (Their
-PromQL is evaluated against a real Prometheus in test_prometheus_live.py.)"""
+"""Grafana dashboards as code: the checked-in JSON is what deploy/grafana/generate.py makes
+(with Grafana's typed builders, from panels.py and boards.py beside it), the panels tile the
+grid, the provisioning files point at it, and the overview shows what operators asked for.
+(Their PromQL is evaluated against a real Prometheus in test_prometheus_live.py.)"""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,6 +22,8 @@ GRAFANA = REPO / "deploy" / "grafana"
 
 
 def generator() -> ModuleType:
+    if str(GRAFANA) not in sys.path:  # generate.py imports its siblings, as when run as a script
+        sys.path.insert(0, str(GRAFANA))
     spec = importlib.util.spec_from_file_location("grafana_generate", GRAFANA / "generate.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -64,6 +68,28 @@ def test_every_panel_queries_the_provisioned_datasource() -> None:
             for target in panel["targets"]:
                 assert target["datasource"]["uid"] == source["uid"], (name, panel["title"])
                 assert target["expr"].strip(), (name, panel["title"])
+
+
+def test_panels_tile_the_grid_under_their_rows() -> None:
+    """What Grafana would show askew: a panel past the 24 columns, two panels on one cell, a
+    panel above its row, or a time series whose legend is hidden."""
+    for name, board in dashboards().items():
+        taken: dict[tuple[int, int], str] = {}
+        row_y = -1
+        for panel in board["panels"]:
+            pos = panel["gridPos"]
+            assert pos["x"] >= 0 and pos["x"] + pos["w"] <= 24, (name, panel["title"])
+            if panel["type"] == "row":
+                assert pos["y"] > row_y and pos["w"] == 24 and not panel["collapsed"], name
+                row_y = pos["y"]
+            else:
+                assert pos["y"] > row_y, (name, panel["title"], "above its row")
+            for x in range(pos["x"], pos["x"] + pos["w"]):
+                for y in range(pos["y"], pos["y"] + pos["h"]):
+                    assert (x, y) not in taken, (name, panel["title"], taken.get((x, y)))
+                    taken[x, y] = panel["title"]
+            if panel["type"] == "timeseries":
+                assert panel["options"]["legend"]["showLegend"], (name, panel["title"])
 
 
 def test_dashboard_provider_reads_the_folder_compose_mounts() -> None:
