@@ -8,13 +8,16 @@ One run prints:
 2. the ceiling: a bare aiokafka producer and consumer moving the same article messages through
    the same broker, and the pipeline's throughput as a fraction of it;
 3. each service's peak RSS and CPU seconds per 1,000 articles (from /proc);
-4. latency: articles appear in their feeds at a steady offered load; p50/p95/p99 from an
-   article's appearance to the webhook's receipt of its alert;
+4. latency (bench/pipeline_latency.py): articles appear in their feeds at a steady offered
+   load, 25% of the 1-replica throughput just measured and at most 200/s (or --rate);
+   p50/p95/p99 from an article's appearance to the webhook's receipt of its alert. Alerts
+   still missing at a deadline scaled to the load make the run INCOMPLETE, reported with the
+   latency of those that came, not an error;
 5. page extraction: feeds with summaries only, so the crawler fetches every article page and
    extracts its main text: pages per second per crawler core.
 Results are appended to bench/RESULTS.md with the date and the machine.
 
-    .venv/bin/python bench/bench_pipeline.py [--articles 20000] [--rate 200] [--seconds 30]
+    .venv/bin/python bench/bench_pipeline.py [--articles 20000] [--rate R] [--seconds 30]
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import argparse
 import asyncio
 import os
 import platform
-import statistics
 import tempfile
 import time
 import uuid
@@ -33,9 +35,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pipeline_harness import Run, Web, cpu_seconds, feed_items
+from pipeline_latency import LOAD_FRACTION, MAX_RATE, Latency, describe, latency, offered_rate
 
 from pactwatch_devtools import (
-    FeedItem,
     GeneratedArticle,
     create_topics,
     generate_articles,
@@ -97,8 +99,9 @@ def throughput(
         run.stop()
 
 
-async def ceiling(bootstrap: str, messages: list[bytes]) -> float:
-    """A bare producer and consumer moving the same messages through the same broker."""
+async def ceiling(bootstrap: str, messages: list[bytes]) -> tuple[float, float]:
+    """A bare producer and consumer moving the same messages through the same broker, in this
+    process. Returns messages/s and this process's CPU seconds per 1,000 messages."""
     topic = f"ceiling-{uuid.uuid4().hex[:6]}"
     await create_topics(bootstrap, {topic: 6})
     producer = AIOKafkaProducer(
@@ -121,7 +124,7 @@ async def ceiling(bootstrap: str, messages: list[bytes]) -> float:
             futures = [await producer.send(topic, m) for m in messages]
             await asyncio.gather(*futures)
 
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), time.process_time()
         sending = asyncio.create_task(send_all())
         got = 0
         while got < len(messages):
@@ -130,63 +133,11 @@ async def ceiling(bootstrap: str, messages: list[bytes]) -> float:
             if batches:
                 await consumer.commit()
         await sending
-        return len(messages) / (time.perf_counter() - start)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu0
+        return len(messages) / seconds, cpu / len(messages) * 1000
     finally:
         await consumer.stop()
         await producer.stop()
-
-
-def latency(broker: KafkaBroker, work: Path, web: Web, rate: float, seconds: float) -> list[float]:
-    """Articles appear in 4 feeds at `rate`/s; seconds from appearance to alert receipt."""
-    web.reset()
-    run = Run(broker, work, web, f"lat-{uuid.uuid4().hex[:6]}")
-    run.create_topics()
-    articles = generate_articles(int(rate * seconds) + 400, seed=99)
-    # Each poll re-parses the whole feed, so the window is kept short (as real busy feeds do):
-    # 40 items hold 0.8 s of a feed's history at 50 items/s, several poll intervals.
-    feeds_n, window = 4, 40
-    shown: list[list[FeedItem]] = [[] for _ in range(feeds_n)]
-    appeared: dict[str, float] = {}
-    items = feed_items(web, articles, full_text=True)
-    urls = [web.write(f"{run.name}-{i}.xml", render_rss("lat", web.base, [])) for i in range(4)]
-    try:
-        run.start_classifiers(1)
-        run.start_notifier()
-        run.start_crawler(urls, interval=0.25, fetch_pages=False)
-        crawler = run.procs["crawler"]
-        # Offer nothing until the crawler polls every feed (it first joins its group and
-        # reads the seen log): items that slid out of a feed before that would be lost.
-        wait_until(
-            lambda: crawler.metric("pactwatch_crawler_fetches_total") >= 3 * feeds_n,
-            60,
-            "the crawler's first polls",
-        )
-        start = time.perf_counter()
-        n = recorded = 0
-        tick = 0.05
-        while (elapsed := time.perf_counter() - start) < seconds:
-            due = min(int(elapsed * rate), len(items))
-            touched = set()
-            while n < due:
-                feed = n % feeds_n
-                shown[feed].insert(0, items[n])
-                del shown[feed][window:]
-                touched.add(feed)
-                n += 1
-            now = time.time()
-            for feed in touched:
-                web.write(f"{run.name}-{feed}.xml", render_rss("lat", web.base, shown[feed]))
-            for i in range(recorded, n):
-                if articles[i].event:
-                    appeared[items[i].link] = now
-            recorded = n
-            time.sleep(tick)
-        wanted = set(appeared)
-        wait_until(lambda: wanted <= set(web.stats()["arrivals"]), 60, "the latency run's alerts")
-        arrivals = web.stats()["arrivals"]
-        return sorted(arrivals[u] - appeared[u] for u in wanted)
-    finally:
-        run.stop()
 
 
 def extraction(broker: KafkaBroker, work: Path, web: Web, pages: int) -> tuple[float, float]:
@@ -233,14 +184,16 @@ def extraction(broker: KafkaBroker, work: Path, web: Web, pages: int) -> tuple[f
         run.stop()
 
 
-def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=1000)[int(q * 1000) - 1] if len(values) > 1 else values[0]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=20_000)
-    parser.add_argument("--rate", type=float, default=200.0, help="offered articles/s (latency)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help=f"offered articles/s in the latency run (default {LOAD_FRACTION:.0%} of the "
+        f"1-replica throughput, at most {MAX_RATE:.0f})",
+    )
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the latency run")
     parser.add_argument("--pages", type=int, default=1000, help="pages in the extraction run")
     parser.add_argument("--no-record", action="store_true", help="don't append to RESULTS.md")
@@ -262,34 +215,34 @@ def main() -> None:
             )
             two = throughput(broker, work, web, articles, replicas=2)
             print(f"pipeline, 2 classifiers:   {two['rate']:7.0f} articles/s", flush=True)
-            now = datetime.now(UTC)
-            messages = [
-                encode(
-                    Article(
-                        schema_version=1,
-                        id=uuid.uuid4().hex,
-                        url=f"https://example.org/{a.key}",
-                        title=a.title,
-                        text=a.text,
-                        source_id="bench",
-                        fetched_at=now,
-                    )
-                )
-                for a in articles
-            ]
-            top = asyncio.run(ceiling(broker.bootstrap, messages))
+            top, bare_cpu = asyncio.run(ceiling(broker.bootstrap, article_messages(articles)))
             print(f"bare aiokafka ceiling:     {top:7.0f} articles/s", flush=True)
-            print(f"pipeline / ceiling:        {one['rate'] / top:7.2f} (1 replica each)")
-            print("per service (1 replica run): CPU s per 1,000 articles, peak RSS")
-            for role, cpu in one["cpu_per_1000"].items():
-                print(f"  {role:13s} {cpu:6.2f} CPU s   {one['rss'][role] / 2**20:6.0f} MB")
-            lat = latency(broker, work, web, args.rate, args.seconds)
-            p50, p95, p99 = pct(lat, 0.50), pct(lat, 0.95), pct(lat, 0.99)
             print(
-                f"latency at {args.rate:.0f} articles/s offered ({len(lat)} alerts): "
-                f"p50 {p50:.3f} s  p95 {p95:.3f} s  p99 {p99:.3f} s",
+                f"pipeline / ceiling:        {one['rate'] / top:7.2f} (1 replica each), "
+                f"{two['rate'] / top:.2f} (2 classifiers)"
+            )
+            print(
+                "per service (1 replica run): CPU s per 1,000 articles (x the bare loop's "
+                f"{bare_cpu:.2f}, its producer and consumer together), peak RSS"
+            )
+            for role, cpu in one["cpu_per_1000"].items():
+                print(
+                    f"  {role:13s} {cpu:6.2f} CPU s ({cpu / bare_cpu:5.1f}x)"
+                    f"   {one['rss'][role] / 2**20:6.0f} MB"
+                )
+            rate = offered_rate(one["rate"], args.rate)
+            how = "as asked" if args.rate else f"{LOAD_FRACTION:.0%} of it, at most {MAX_RATE:.0f}"
+            print(
+                f"latency run: offering {rate:.0f} articles/s for {args.seconds:.0f} s = "
+                f"{rate / one['rate']:.2f} of the 1-replica throughput ({how}), "
+                f"{rate / top:.2f} of the ceiling",
                 flush=True,
             )
+            try:
+                lat = latency(broker, work, web, rate, args.seconds, one["rate"])
+            except Exception as exc:  # the runs before it still count: report, record, go on
+                lat = Latency(rate, 0, 0, 0.0, 0.0, note=f"the latency run failed: {exc!r}")
+            print(describe(lat), flush=True)
             per_core, wall = extraction(broker, work, web, args.pages)
             print(
                 f"page fetch + extraction:   {per_core:7.0f} pages per crawler CPU s "
@@ -299,7 +252,26 @@ def main() -> None:
             web.stop()
 
     if not args.no_record:
-        record(args, kb, one, two, top, (p50, p95, p99), per_core)
+        record(args, kb, one, two, top, lat, per_core)
+
+
+def article_messages(articles: list[GeneratedArticle]) -> list[bytes]:
+    """The corpus as the crawler would publish it, for the bare ceiling."""
+    now = datetime.now(UTC)
+    return [
+        encode(
+            Article(
+                schema_version=1,
+                id=uuid.uuid4().hex,
+                url=f"https://example.org/{a.key}",
+                title=a.title,
+                text=a.text,
+                source_id="bench",
+                fetched_at=now,
+            )
+        )
+        for a in articles
+    ]
 
 
 def record(
@@ -308,7 +280,7 @@ def record(
     one: dict[str, Any],
     two: dict[str, Any],
     top: float,
-    lat: tuple[float, float, float],
+    lat: Latency,
     per_core: float,
 ) -> None:
     header = (
@@ -326,10 +298,18 @@ def record(
     machine = (
         f"{platform.node()} {os.cpu_count()} cores {platform.processor() or platform.machine()}"
     )
+    found = lat.percentiles()
+    latency_cell = (
+        f"{found[0]:.2f}/{found[1]:.2f}/{found[2]:.2f}" if found else "none"
+    ) + f" @ {lat.rate:.0f}"
+    if lat.note:
+        latency_cell += " (incomplete: nothing offered)"
+    elif not lat.complete:
+        latency_cell += f" (incomplete: {len(lat.seconds)}/{lat.expected} alerts)"
     row = (
         f"| {datetime.now(UTC):%Y-%m-%d %H:%M} | {machine} | {args.articles} x {kb:.1f} KB "
         f"| {one['rate']:.0f} | {two['rate']:.0f} | {top:.0f} | {one['rate'] / top:.2f} "
-        f"| {lat[0]:.2f}/{lat[1]:.2f}/{lat[2]:.2f} @ {args.rate:.0f} "
+        f"| {latency_cell} "
         f"| {cpu['crawler']:.2f}/{cpu['classifier-1']:.2f}/{cpu['notifier']:.2f} "
         f"| {rss['crawler'] / 2**20:.0f}/{rss['classifier-1'] / 2**20:.0f}/"
         f"{rss['notifier'] / 2**20:.0f} | {per_core:.0f} |\n"
