@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, lru_cache
 
-from . import _context, _lexicon, _rules_en, _rules_zh
+from . import _context, _genre, _lexicon, _rules_en, _rules_zh
 from ._amounts import find_amount
 from ._candidate import Candidate
 from ._dates import find_date
@@ -21,7 +21,9 @@ from ._entities import entities, is_party
 from ._fingerprint import fingerprint, normalise_party
 from ._language import detect_language
 from ._model import Classification, Detection, EventType, InvalidArticle, Label
+from ._parties import clean as clean_parties
 from ._places import find_locations, is_place
+from ._script import original_spelling, to_simplified
 from ._sectors import find_sectors
 from ._text import MAX_TEXT_CHARS, Layout, layout, lower_same_length, sanitize, words
 
@@ -88,6 +90,13 @@ def classify(
     lowered = lower_same_length(text)
     if not _lexicon.has_trigger(lowered):
         return Classification("none", language, ())
+    # The rules read simplified characters; evidence and parties come from `source`.
+    source = text
+    text, title = to_simplified(text), to_simplified(title)
+    if text is not source:
+        lowered = lower_same_length(text)
+    if _genre.veto(title, text) is not None:
+        return Classification("none", language, ())
     scan = _lexicon.scan(lowered)
     if title:
         scan.context.update(_lexicon.scan(lower_same_length(title)).context)
@@ -105,7 +114,8 @@ def classify(
     events = _merge(candidates)
     lead_date = _LeadDate(text, lay, published_at, ctx.ref_year)
     detections = tuple(
-        _enrich(event, title, text, lay, published_at, ctx.ref_year, lead_date) for event in events
+        _enrich(event, title, text, source, lay, published_at, ctx.ref_year, lead_date)
+        for event in events
     )
     label: Label
     if any(d.type == "signing" for d in detections):
@@ -181,7 +191,13 @@ def _read_sentence(
         )
         if english and (not chosen or any(c.type == "signing" for c in english)):
             chosen = english
-    return chosen
+    gated = []
+    for cand in chosen:
+        cand.core, cand.parties = clean_parties(cand.core), clean_parties(cand.parties)
+        if cand.type == "cooperation" and not cand.parties:
+            continue  # a cooperation step is between named parties
+        gated.append(cand)
+    return gated
 
 
 def _lead_parties(text: str, lay: Layout) -> tuple[str, ...]:
@@ -328,6 +344,7 @@ def _enrich(
     event: _Event,
     title: str,
     text: str,
+    source: str,
     lay: Layout,
     published_at: datetime | None,
     ref_year: int | None,
@@ -348,7 +365,9 @@ def _enrich(
     paragraph_text = " ".join(_paragraph(text, lay, p) for p in sorted(event.paragraphs))
     sectors = find_sectors(paragraph_text[:3000])
     locations = find_locations(evidence)
-    parties = tuple(event.parties[:_MAX_PARTIES])
+    parties = tuple(
+        original_spelling(p, text, source, spans[0][0]) for p in event.parties[:_MAX_PARTIES]
+    )
     confidence = event.strength
     if len(parties) >= 2:
         confidence += 0.05
@@ -366,7 +385,9 @@ def _enrich(
         cameo=event.cameo,
         confidence=confidence,
         parties=parties,
-        evidence=evidence,
+        evidence=evidence
+        if text is source
+        else " ".join(source[s:e] for s, e in spans)[:_MAX_EVIDENCE_CHARS],
         evidence_spans=tuple(spans),
         locations=locations,
         amount=amount,

@@ -51,6 +51,10 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
     *((w, ZH_SIGN, False) for w in ("签约", "签署", "签订", "签定", "签下", "缔结", "签字")),
     *((w, ZH_COOP, False) for w in ("合作", "揭牌", "携手", "共建", "联盟", "结好", "友好城市")),
     *((w, ZH_COOP, False) for w in ("战略伙伴", "合作伙伴", "联合成立", "联合打造")),
+    # The same in traditional characters, for the prefilter only: an article that passes it
+    # is read in simplified characters (`_script`).
+    *((w, ZH_SIGN, False) for w in ("簽約", "簽署", "簽訂", "簽定", "簽下", "締結", "簽字")),
+    *((w, ZH_COOP, False) for w in ("攜手", "聯盟", "結好", "夥伴", "聯合成立", "聯合打造")),
     # Sports context
     *(
         (w, SPORTS, True)
@@ -79,6 +83,17 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
             "roster",
             "head coach",
             "the squad",
+            "signing day",
+            "athlete",
+            "athletes",
+            "student-athlete",
+            "student-athletes",
+            "student athletes",
+            "collegiate",
+            "recruits",
+            "recruiting",
+            "scholarship",
+            "ncaa",
         )
     ),
     *((w, SPORTS, False) for w in ("球员", "俱乐部", "联赛", "转会", "赛季", "主教练", "球队")),

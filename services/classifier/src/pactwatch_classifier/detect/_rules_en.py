@@ -112,7 +112,9 @@ _BACKGROUND = re.compile(
 )
 _YEAR_PHRASE = re.compile(
     r"\b(?:in|since|back in|as early as|during|from|by|between)\s+(?:the\s+)?"
-    r"(?:(?:early|late|mid)[- ])?(?:[a-z]+\s+)?((?:1[5-9]|20)\d\d)s?\b"
+    r"(?:(?:early|late|mid)[- ])?(?:[a-z]+\s+)?((?:1[5-9]|20)\d\d)s?\b|"
+    # "on December 3, 1997": a full date of an earlier year
+    r"\bon (?:[a-z]+ \d{1,2},? |\d{1,2} [a-z]+,? )((?:1[5-9]|20)\d\d)\b"
 )
 _ELABORATION = re.compile(
     r"(?:according to|under|in line with|as part of|as stipulated in|pursuant to) (?:the|this|"
@@ -178,7 +180,7 @@ def analyse(
     sentence: str, lowered: str, ctx: Context, has_sign: bool, has_coop: bool
 ) -> list[Candidate]:
     """Read one English sentence; return its event candidates (usually zero or one)."""
-    if _VETO.search(lowered) or _background(lowered, ctx) or ctx.opinion or ctx.sports:
+    if _VETO.search(lowered) or _background(lowered, ctx) or ctx.sports:
         return []
     if ctx.scam and _SCAM.search(lowered):
         return []
@@ -296,7 +298,7 @@ def _background(lowered: str, ctx: Context) -> bool:
         return True  # "had signed" is background unless reported speech ("said it had signed")
     if ctx.ref_year is not None:
         for match in _YEAR_PHRASE.finditer(lowered):
-            if int(match.group(1)) < ctx.ref_year:
+            if int(match.group(1) or match.group(2)) < ctx.ref_year:
                 return True
     return False
 

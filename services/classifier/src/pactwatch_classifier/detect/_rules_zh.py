@@ -40,6 +40,16 @@ _MODAL_BEFORE = re.compile(
     r"[^，。；]{0,8}$"
 )
 _FUTURE_AFTER = re.compile(r"^(?:仪式)?(?:将|即将|拟)")
+# "签订合同前", "签署任何合同之前", "签约时间": a clause about signing in general, or a noun
+# compound, does not report a signing.
+_PROCEDURE_AFTER = re.compile(
+    r"^(?:时间|日期|地点|流程|程序|手续|权限|资格|主体|事宜|环节|前|之前|以前|时(?!任)|之时)|"
+    r"^[^，。；,]{0,14}?(?:之前|以前|前(?!往|夕|期|沿|景|列|来|所)|之后|以后|时(?!间|任|代)|之时|"
+    r"的时候|过程中)(?:[，,]|$|需|要|应|务必|一定)"
+)
+_CONDITION_BEFORE = re.compile(
+    r"(?:若|如果|如需|需要|需|须|应当|应|务必|一定要|避免|可|始可|方可|才能|必须|同意|欲|在)[^，。；]{0,6}$"
+)
 _VETO = re.compile(
     r"终止|解除|撕毁|废止|退出|取消|违约|毁约|解约|叫停|破裂|未达成|未能达成|纠纷|起诉|诉讼|"
     r"诈骗|骗局|骗子|警惕|谨防|陷阱|套路|冒充|虚假|切勿|不要轻易|上当"
@@ -112,7 +122,7 @@ def analyse(sentence: str, ctx: Context, has_sign: bool, has_coop: bool) -> list
 def _analyse(
     sentence: str, ctx: Context, has_sign: bool, has_coop: bool
 ) -> list[Candidate] | Candidate | None:
-    if _VETO.search(sentence) or _background(sentence, ctx) or ctx.opinion:
+    if _VETO.search(sentence) or _background(sentence, ctx):
         return None
     intent = False
     if has_sign:
@@ -152,7 +162,9 @@ def _signing(sentence: str) -> list[tuple[str, int]]:
                 continue
         elif verb != "签约" and not (_NOUN_AFTER.search(after[:25]) or _NOUN_BEFORE.search(before)):
             continue
-        if _NEG_BEFORE.search(before):
+        if _NEG_BEFORE.search(before) or _PROCEDURE_AFTER.match(after):
+            continue
+        if _CONDITION_BEFORE.search(before) and not re.search(r"在[^，。；]{1,12}$", before):
             continue
         if _MODAL_BEFORE.search(before) or _FUTURE_AFTER.match(after):
             verdicts.append(("intent", start))
