@@ -34,8 +34,8 @@ _OPINION_LABEL = re.compile(
     re.IGNORECASE,
 )
 _OPINION_SIGNATURE = re.compile(
-    r"作者系|作者为|本文仅代表作者|本文系作者|\bthe (?:author|writer) is\b|views expressed (?:here|in "
-    r"this)|\bletter to the editor\b",
+    r"作者系|作者为|本文仅代表作者|本文系作者|"
+    r"\bthe (?:author|writer) is\b|views expressed (?:here|in this)|\bletter to the editor\b",
     re.IGNORECASE,
 )
 _EXPLAINER = re.compile(

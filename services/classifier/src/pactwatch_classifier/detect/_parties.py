@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ._entities import ORG_WORDS
 from ._text import words
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -124,9 +125,11 @@ _EN_AND = re.compile(r"\s+(?:and|&)\s+(?=[A-Z])")
 
 def _en(name: str) -> list[str]:
     parts = _EN_AND.split(name, maxsplit=1)
-    if len(parts) == 2 and (len(parts[1].split()) >= 2 or ")" in parts[0]):
-        # "Aspire Consulting and Zillion Technologies": two names; "Ministry of Science and
-        # Technology" stays one (its right side is a single word).
+    if len(parts) == 2 and (
+        parts[0].endswith(")") or parts[0].rsplit(None, 1)[-1].lower().rstrip(".,") in ORG_WORDS
+    ):
+        # "Aspire Technologies and Zillion Labs": the left side ends as a name ends, so two
+        # names; "University of Science and Technology of China" stays one.
         return [p for p in (_en_one(parts[0]), _en_one(parts[1])) if p is not None]
     one = _en_one(name)
     return [one] if one is not None else []

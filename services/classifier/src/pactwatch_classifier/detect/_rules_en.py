@@ -24,7 +24,7 @@ import re
 from . import _slots_en as slots
 from ._candidate import Candidate
 from ._context import Context
-from ._entities import Entity, Token, entities, is_party
+from ._entities import Entity, Token, entities
 
 _SIGN_VERB = re.compile(
     r"\b(?:(?:co-?|counter)?sign(?:s|ed|ing|ings)?|ink(?:s|ed|ing)?|conclud(?:e|es|ed|ing)|"
@@ -103,6 +103,12 @@ _EARNINGS = re.compile(
     r"signed (?:in|during|over) the (?:first|second|third|fourth|quarter|half|period|year|"
     r"reporting)|(?:value|volume|amount) of (?:new(?:ly)? )?(?:signed )?contracts|order backlog|"
     r"year-on-year|per cent|percent|%|quarter|fiscal)"
+)
+# "a number of major signings", "16 MoUs", "several projects were signed": a batch.
+_QUANTIFIED = re.compile(
+    r"\b(?:multiple|several|various|many|numerous|a number of|a batch of|a series of|dozens of|"
+    r"a total of|\d+)\s+(?:[\w-]+\s+){0,2}(?:signings?|projects?|mous?|agreements?|contracts?|"
+    r"deals?|memorand(?:um|a))\b"
 )
 _REPORTED = re.compile(r"\b(?:said|says|announced|stated|disclosed|told|reported|confirmed)\b")
 _BACKGROUND = re.compile(
@@ -204,7 +210,12 @@ def analyse(
             if (ctx.scam or ctx.earnings) and len(core) < 2:
                 continue
             strength = 0.9 if explicit else 0.75
-            found.append(Candidate("signing", "057", strength, core, parties, explicit=explicit))
+            umbrella = not core or _QUANTIFIED.search(lowered) is not None
+            found.append(
+                Candidate(
+                    "signing", "057", strength, core, parties, explicit=explicit, umbrella=umbrella
+                )
+            )
     if found:
         return found
     if not (has_coop or intent_from_sign) or _ELABORATION.match(lowered):
@@ -281,7 +292,7 @@ def _signing_parties(
     core_names = _names(core)
     if core_names:
         return core_names, core_names
-    return [], _names(slots.fallback(ents))
+    return [], _names(slots.fallback(toks, ents))
 
 
 _PAST_PERFECT = re.compile(
@@ -363,9 +374,10 @@ def _cooperation(
     if not core:
         core = slots.between(toks, ents)
     core_names = _names(core)
-    parties = core_names or _names([e for e in ents if is_party(e)])
+    parties = core_names or _names(slots.fallback(toks, ents))
     if not core_names and cameo in _TALK_CODES and ctx.lead_parties:
-        parties = list(dict.fromkeys([*ctx.lead_parties, *parties]))
+        # A visit's parties are its hosts and visitors, named in the lead.
+        parties = list(ctx.lead_parties)
     if not parties:
         return None
     return Candidate("cooperation", cameo, strength, core_names, parties)

@@ -137,7 +137,8 @@ def _analyse(
                 return None
             core = _signing_parties(sentence, verb)
             parties = core or org_names(sentence)
-            found.append(Candidate("signing", "057", 0.9, core, parties))
+            umbrella = _BATCH.search(sentence) is not None
+            found.append(Candidate("signing", "057", 0.9, core, parties, umbrella=umbrella))
         if found:
             return found
     if not (has_coop or intent) or ctx.sports or _ELABORATION.match(sentence):
@@ -206,13 +207,22 @@ def _split_parties(raw: str) -> list[str]:
     return out
 
 
+# A batch ceremony ("集中签约", "共签约项目12个"): the umbrella of the deals signed at it.
+_BATCH = re.compile(
+    r"集中签约|共签约|批量签约|签约项目\d+个|\d+个[^，。；]{0,12}项目[^，。；]{0,6}签约|"
+    r"签约[^，。；]{0,4}\d+个(?:项目|企业)"
+)
+# "精密模具、显示面板等6个项目签约": the subject is the projects, not the parties.
+_PROJECT_SUBJECT = re.compile(r"项目$|等\d*个?[^，。；]{0,8}项目")
+
+
 def _signing_parties(sentence: str, verb: int) -> list[str]:
     """Parties of "A与B(在某地)(正式)签署..." read from the clause before the verb."""
     cut = 0
     for match in _CLAUSE_CUT.finditer(sentence, 0, verb):
         cut = match.end()
     clause = _TRAIL.sub("", sentence[cut:verb])
-    if not clause:
+    if not clause or _PROJECT_SUBJECT.search(clause):
         return []
     conn = re.search(r"与|同|跟", clause) or _CONNECTOR.search(clause)
     left = clause if conn is None else clause[: conn.start()]
@@ -298,7 +308,7 @@ def _cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candida
     core = core or [p for p in _with_parties(sentence) if _ORG_END.search(p)]
     parties = list(dict.fromkeys(core + org_names(sentence)))
     if not core and cameo in _TALK_CODES and ctx.lead_parties:
-        parties = list(dict.fromkeys([*ctx.lead_parties, *parties]))
+        parties = list(ctx.lead_parties)  # a visit's hosts and visitors, named in the lead
     if not parties:
         return None
     return Candidate("cooperation", cameo, strength, core, parties)

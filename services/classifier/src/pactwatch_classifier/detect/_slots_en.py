@@ -10,6 +10,7 @@ far more precise than taking every name in the sentence, which matters for finge
 from __future__ import annotations
 
 from ._entities import Entity, Token, is_party
+from ._places import is_place
 from ._text import words
 
 _SKIP_BEFORE_VERB = words(
@@ -162,7 +163,10 @@ _PRONOUNS = frozenset({"it", "they", "company", "firm", "group", "companies", "f
 def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[Entity]:
     """The names acting as subject of the verb at token `verb_tok`."""
     k = verb_tok - 1
-    while k >= 0 and toks[k].lower in _SKIP_BEFORE_VERB:
+    while k >= 0 and (
+        toks[k].lower in _SKIP_BEFORE_VERB
+        or (toks[k].lower.endswith("ly") and toks[k].text.islower() and len(toks[k].lower) > 4)
+    ):  # "has also formally signed", "sincerely hopes"
         k -= 1
     if k < 0:
         return []
@@ -189,12 +193,23 @@ def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[En
     return []
 
 
+# A relative clause or an infinitive after the object starts another predicate: "signed an
+# agreement on Wednesday that will allow flights between Shanghai and ..." names no party.
+_CLAUSE_END = frozenset({"that", "which", "who", "where", "to", "so", "allowing", "enabling"})
+_AGENT_SPAN = 3  # "signed by X", "was inked by X": the agent follows the verb closely
+
+
 def after_word(
     toks: list[Token], entities: list[Entity], words: frozenset[str], start_tok: int, span: int
 ) -> list[Entity]:
-    """Names right after the first of `words` found within `span` tokens of `start_tok`."""
+    """Names right after the first of `words` found within `span` tokens of `start_tok`,
+    in the verb's own clause ("by" only as the agent right after the verb)."""
     end = min(len(toks), start_tok + span)
     for k in range(start_tok, end):
+        if k > start_tok and toks[k].lower in _CLAUSE_END:
+            return []
+        if toks[k].lower == "by" and k - start_tok > _AGENT_SPAN:
+            continue
         if toks[k].lower in words:
             m = k + 1
             while m < len(toks) and toks[m].lower in ("the", "a", "an", "both", "its", "their"):
@@ -233,6 +248,23 @@ def possessives(entities: list[Entity], from_tok: int) -> list[Entity]:
     return [e for e in entities if e.possessive and e.tok_start >= from_tok and is_party(e)]
 
 
-def fallback(entities: list[Entity]) -> list[Entity]:
-    """Every party-like name in the sentence, for sentences whose slots are empty."""
-    return [e for e in entities if is_party(e)]
+_LOCATIVE = frozenset({"in", "at", "near", "from", "across", "throughout", "around", "to", "as"})
+
+
+def located(toks: list[Token], entity: Entity) -> bool:
+    """Whether `entity` is named as a place or a description: after "in", "at", "to", "known
+    as" ... ("in Xi'an", "known as the Capital of Ceramics")."""
+    k = entity.tok_start - 1
+    if k >= 0 and toks[k].lower == "the":
+        k -= 1
+    return k >= 0 and toks[k].lower in _LOCATIVE
+
+
+def fallback(toks: list[Token], entities: list[Entity]) -> list[Entity]:
+    """The organisations and brands of a sentence whose slots are empty; a place named only
+    as a place ("in Xi'an", "Beijing" in a list) is no party without a slot."""
+    return [
+        e
+        for e in entities
+        if is_party(e) and not located(toks, e) and not is_place(e.text.rstrip("'’s"))
+    ]
