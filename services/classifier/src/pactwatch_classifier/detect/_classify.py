@@ -9,8 +9,11 @@ by the rules, each distinct sentence once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
+from typing import Generic, TypeVar
 
 from . import _context, _genre, _lexicon, _rules_en, _rules_zh
 from ._amounts import find_amount
@@ -22,12 +25,15 @@ from ._language import detect_language
 from ._merge import Event, merge
 from ._model import Classification, Detection, InvalidArticle, Label
 from ._parties import clean as clean_parties
+from ._parties import maybe_person
+from ._parties import people as titled_people
 from ._places import find_locations, is_place
 from ._script import original_spelling, to_simplified
 from ._sectors import find_sectors
 from ._slots_en import located
 from ._text import MAX_TEXT_CHARS, Layout, layout, lower_same_length, sanitize, words
 
+T = TypeVar("T")
 MAX_TITLE_CHARS = 2_000
 MAX_CANDIDATE_SENTENCES = 400
 _MAX_EVIDENCE_CHARS = 5_000
@@ -83,11 +89,11 @@ def classify(
     text, title = to_simplified(text), to_simplified(title)
     if text is not source:
         lowered = lower_same_length(text)
-    if _genre.veto(title, text) is not None:
-        return Classification("none", language, ())
     scan = _lexicon.scan(lowered)
     if title:
         scan.context.update(_lexicon.scan(lower_same_length(title)).context)
+    if _genre.veto(title, text, scan) is not None:
+        return Classification("none", language, ())
     lay = layout(text)
     ctx = _context.build(
         scan,
@@ -101,8 +107,9 @@ def classify(
         return Classification("none", language, ())
     events = merge(candidates)
     lead_date = _LeadDate(text, lay, published_at, ctx.ref_year)
+    people = _Once(lambda: titled_people(text))
     detections = tuple(
-        _enrich(event, title, text, source, lay, published_at, ctx.ref_year, lead_date)
+        _enrich(event, title, text, source, lay, published_at, ctx.ref_year, lead_date, people)
         for event in events
     )
     label: Label
@@ -143,23 +150,17 @@ def _candidates(
             chosen = read[key] = _read_sentence(sentence, lowered_sentence, ctx, key[2])
         paragraph = lay.paragraph_of(start)
         headline = _is_headline(sentence, idx, title)
-        restates = _RESTATES.search(lowered_sentence) is not None
-        new = _NEW.search(lowered_sentence) is not None
         for cand in chosen:
             found.append(
-                Candidate(
-                    cand.type,
-                    cand.cameo,
-                    cand.strength,
-                    list(cand.core),
-                    list(cand.parties),
-                    [(start, end)],
-                    paragraph,
-                    idx,
-                    cand.explicit,
-                    headline,
-                    restates and not headline,
-                    new,
+                replace(
+                    cand,
+                    core=list(cand.core),
+                    parties=list(cand.parties),
+                    spans=[(start, end)],
+                    paragraph=paragraph,
+                    sentence=idx,
+                    headline=headline,
+                    restates=cand.restates and not headline,
                 )
             )
     return found
@@ -203,11 +204,14 @@ def _read_sentence(
         )
         if english and (not chosen or any(c.type == "signing" for c in english)):
             chosen = english
+    restates = _RESTATES.search(lowered) is not None
+    new = _NEW.search(lowered) is not None
     gated = []
     for cand in chosen:
         cand.core, cand.parties = clean_parties(cand.core), clean_parties(cand.parties)
         if cand.type == "cooperation" and not cand.parties:
             continue  # a cooperation step is between named parties
+        cand.restates, cand.new = restates, new
         gated.append(cand)
     return gated
 
@@ -233,6 +237,19 @@ def _lead_parties(text: str, lay: Layout) -> tuple[str, ...]:
         if taken >= 3 or len(names) >= 4:
             break
     return tuple(dict.fromkeys(names))[:4]
+
+
+class _Once(Generic[T]):
+    """A value computed on first use, at most once per article."""
+
+    def __init__(self, compute: Callable[[], T]) -> None:
+        self._compute: Callable[[], T] | None = compute
+        self._value: T | None = None
+
+    def get(self) -> T:
+        if self._compute is not None:
+            self._value, self._compute = self._compute(), None
+        return self._value  # type: ignore[return-value]
 
 
 class _LeadDate:
@@ -263,6 +280,7 @@ def _enrich(
     published_at: datetime | None,
     ref_year: int | None,
     lead_date: _LeadDate,
+    people: _Once[dict[str, str | None]],
 ) -> Detection:
     spans = sorted(set(event.spans))[:_MAX_SPANS]
     evidence = " ".join(text[s:e] for s, e in spans)[:_MAX_EVIDENCE_CHARS]
@@ -279,9 +297,13 @@ def _enrich(
     paragraph_text = " ".join(_paragraph(text, lay, p) for p in sorted(event.paragraphs))
     sectors = find_sectors(paragraph_text[:3000])
     locations = find_locations(evidence)
-    parties = tuple(
-        original_spelling(p, text, source, spans[0][0]) for p in event.parties[:_MAX_PARTIES]
-    )
+    named = []
+    for party in event.parties:
+        if maybe_person(party) and party in people.get():  # a person: their organisation
+            party = people.get()[party] or ""
+        if party and party not in named:
+            named.append(party)
+    parties = tuple(original_spelling(p, text, source, spans[0][0]) for p in named[:_MAX_PARTIES])
     confidence = event.strength
     if len(parties) >= 2:
         confidence += 0.05

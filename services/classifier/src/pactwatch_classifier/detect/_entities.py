@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ._places import PLACE_FIRST_WORDS, PLACE_NAMES
+from ._places import PLACE_FIRST_PAIRS, PLACE_FIRST_WORDS, PLACE_NAMES
 from ._text import words
 
 Kind = Literal["org", "person", "event", "name"]
@@ -145,7 +145,11 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
     n = len(toks)
     while i < n:
         tok = toks[i]
-        if not _is_cap(tok) or _bare(tok.lower) in _STOP:
+        if not _is_cap(tok) or (
+            _bare(tok.lower) in _STOP
+            # "New York", "New Zealand": a stop word that starts a known place name
+            and not (i + 1 < n and f"{tok.text} {toks[i + 1].text}" in PLACE_FIRST_PAIRS)
+        ):
             i += 1
             continue
         j = i + 1
@@ -290,9 +294,12 @@ def _kind(
     words: list[str], titled: bool, sentence: str, end: int, toks: list[Token], j: int
 ) -> Kind:
     last = words[-1]
-    if last in _EVENT_WORDS or (
-        len(words) > 1 and words[-1].isdigit() and words[-2] in _EVENT_WORDS
-    ):
+    head = words[: words.index("of")] if "of" in words else words
+    if (
+        last in _EVENT_WORDS
+        or (len(words) > 1 and words[-1].isdigit() and words[-2] in _EVENT_WORDS)
+        or (len(head) < len(words) and any(w in _EVENT_WORDS for w in head))
+    ):  # "Annual Meeting of Summer Davos" is a meeting
         return "event"
     has_org = any(w in ORG_WORDS for w in words)
     if has_org:

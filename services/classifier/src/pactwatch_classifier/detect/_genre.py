@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from . import _lexicon as lx
+
 _HEAD_LINES = 4
 _HEAD_CHARS = 400
 
@@ -33,11 +35,6 @@ _OPINION_LABEL = re.compile(
     r"^\W{0,3}(?:评论|社论|时评|观点|快评|锐评|评论员文章|来论)\s*[】\]：:|丨]",
     re.IGNORECASE,
 )
-_OPINION_SIGNATURE = re.compile(
-    r"作者系|作者为|本文仅代表作者|本文系作者|"
-    r"\bthe (?:author|writer) is\b|views expressed (?:here|in this)|\bletter to the editor\b",
-    re.IGNORECASE,
-)
 _EXPLAINER = re.compile(
     r"^\W{0,3}(?:what (?:is|are|does|do)|how (?:to|do|does)|why (?:do|does|is|are)|a guide to|"
     r"guide to|faqs?\b|definition of|meaning of)|\b(?:explained\b|dictionary|encyclopedia|"
@@ -45,18 +42,6 @@ _EXPLAINER = re.compile(
     r"注意事项|须知|指南|攻略|百科|维基|本文将|揭秘|全解析|深度解析|大全|通用\d+篇",
     re.IGNORECASE,
 )
-_TEMPLATE = re.compile(
-    r"甲方|乙方|丙方|第[一二三四五六七八九十]+条|本协议|本合同|此协议|签字盖章|一式[两二三四五]份|"
-    r"\bparty [ab]\b|\bhereinafter\b|\bwhereas\b|\bin witness whereof\b",
-    re.IGNORECASE,
-)
-_JOB = re.compile(
-    r"岗位职责|任职要求|职位描述|任职资格|岗位要求|职位要求|工作职责|\bjob description\b|"
-    r"\bresponsibilities\s*:|\brequirements\s*:|\bqualifications\s*:|\bapply now\b|招聘",
-    re.IGNORECASE,
-)
-
-
 def _head(title: str, text: str) -> list[str]:
     lines = [title.strip()] if title.strip() else []
     for line in text[: _HEAD_CHARS * 2].splitlines():
@@ -67,20 +52,23 @@ def _head(title: str, text: str) -> list[str]:
     return lines
 
 
-def veto(title: str, text: str) -> str | None:
-    """Why the page reports no event by its genre ("termination", "opinion", ...), or None."""
+def veto(title: str, text: str, scan: lx.Scan) -> str | None:
+    """Why the page reports no event by its genre ("termination", "opinion", ...), or None.
+
+    `scan` is the lexicon pass over the page, which counted the markers found anywhere.
+    """
     head = _head(title, text)
     joined = "\n".join(head)
     if _TERMINATION.search(joined):
         return "termination"
     if _DENIAL.search(joined):
         return "denial"
-    if any(_OPINION_LABEL.search(line) for line in head) or _OPINION_SIGNATURE.search(text):
+    if any(_OPINION_LABEL.search(line) for line in head) or scan.context[lx.BYLINE]:
         return "opinion"
     if _EXPLAINER.search(joined):
         return "explainer"
-    if len({m.group(0).lower() for m in _TEMPLATE.finditer(text)}) >= 3:
+    if len(scan.context_words.get(lx.TEMPLATE, ())) >= 3:
         return "template"
-    if len({m.group(0).lower() for m in _JOB.finditer(text)}) >= 2:
+    if len(scan.context_words.get(lx.JOB, ())) >= 2:
         return "job advertisement"
     return None

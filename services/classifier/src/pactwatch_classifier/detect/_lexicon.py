@@ -25,6 +25,9 @@ SPORTS: Final = "sports"
 SCAM: Final = "scam"
 EARNINGS: Final = "earnings"
 MEETING: Final = "meeting"
+TEMPLATE: Final = "template"  # contract clauses: 甲方, 本协议, "hereinafter"
+JOB: Final = "job"  # job-advertisement headings
+BYLINE: Final = "byline"  # an opinion piece's author line
 TRIGGERS: Final = frozenset({SIGN, COOP, ZH_SIGN, ZH_COOP})
 
 # (keyword, category, whole_word). whole_word=False means a stem: only the left edge must
@@ -172,6 +175,25 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
         )
     ),
 )
+
+
+# Genre markers found anywhere in the page, counted in the same pass (see `_genre`).
+_GENRE_ENTRIES: tuple[tuple[str, str, bool], ...] = (
+    *((w, TEMPLATE, False) for w in ("甲方", "乙方", "丙方", "本协议", "本合同", "此协议")),
+    ("签字盖章", TEMPLATE, False),
+    *((f"一式{n}份", TEMPLATE, False) for n in "两二三四五"),
+    *((f"第{n}条", TEMPLATE, False) for n in "一二三四五六七八九十"),
+    *((w, TEMPLATE, True) for w in ("party a", "party b", "hereinafter", "whereas")),
+    ("in witness whereof", TEMPLATE, True),
+    *((w, JOB, False) for w in ("岗位职责", "任职要求", "职位描述", "任职资格", "岗位要求")),
+    *((w, JOB, False) for w in ("职位要求", "工作职责", "招聘")),
+    *((w, JOB, True) for w in ("job description", "apply now", "responsibilities:")),
+    *((w, JOB, True) for w in ("requirements:", "qualifications:")),
+    *((w, BYLINE, False) for w in ("作者系", "作者为", "本文仅代表作者", "本文系作者")),
+    *((w, BYLINE, True) for w in ("the author is", "the writer is", "letter to the editor")),
+    *((w, BYLINE, True) for w in ("views expressed here", "views expressed in this")),
+)
+_ENTRIES = (*_ENTRIES, *_GENRE_ENTRIES)
 
 
 def _build(entries: tuple[tuple[str, str, bool], ...]) -> ahocorasick.Automaton:

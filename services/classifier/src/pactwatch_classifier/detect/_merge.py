@@ -10,8 +10,9 @@ with B; A also signed with C" is two signings). The rules here, in order:
    definite reference, "the agreement", 该协议, or the headline) and shares a party or names
    none, or when it names no party and follows the event closely. A "new" marker ("also",
    "another", 同时, 还与, 此外) keeps a candidate with new parties apart.
-2. A party-less signing mention ("witnessed the signing of several projects") is the umbrella
-   of the specific signings when there are any: it is dropped.
+2. A party-less signing mention ("witnessed the signing of several projects", a batch
+   ceremony) is the umbrella of the specific signings when there are any: it is dropped
+   unless it names a party they don't.
 3. Cooperation next to a signing is usually its setting (the visit, the talks, the forum):
    talks and intentions are absorbed by the signings; a concrete step (a joint centre
    launched) stays only when its parties are its own.
@@ -189,10 +190,15 @@ def _talks(cands: list[Candidate]) -> list[Event]:
 def merge(cands: list[Candidate]) -> list[Event]:
     """The events an article's candidates (in text order) report."""
     signings = _cluster([c for c in cands if c.type == "signing"])
-    if any(e.parties and not e.umbrella for e in signings):
+    specific = [p for e in signings if e.parties and not e.umbrella for p in e.parties]
+    if specific:
         # Umbrella mentions (a batch ceremony, "witnessed several signings") give way to the
-        # specific signings.
-        signings = [e for e in signings if e.parties and not e.umbrella]
+        # specific signings, unless they name a party none of those has.
+        signings = [
+            e
+            for e in signings
+            if e.parties and (not e.umbrella or not covers(e.parties, specific))
+        ]
     coops = [c for c in cands if c.type == "cooperation"]
     steps = [c for c in coops if c.cameo not in TALK_CODES]
     talks = [c for c in coops if c.cameo in TALK_CODES]

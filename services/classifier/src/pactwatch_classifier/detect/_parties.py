@@ -18,13 +18,14 @@ import re
 from functools import lru_cache
 
 from ._entities import ORG_WORDS
+from ._places import is_place
 from ._text import words
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 # --- Chinese ------------------------------------------------------------------------------
 _ZH_TITLE = re.compile(
-    r"(?:市委|区委|县委|省委|党委|党组)?(?:常务|执行)?副?(?:书记|市长|区长|县长|省长|州长|镇长|主任|"
+    r"(?:市委|区委|县委|省委|党委|党组)?(?:常务|执行)?副?(?:书记|市长|区长|县长|省长|州长|镇长|主任|总理|首相|总统|大使|总领事|领事|议长|"
     r"局长|厅长|部长|校长|院长|会长|董事长|总经理|总裁|经理|主席|秘书长|行长|总工程师|指挥长|领队|"
     r"副市|常委|先生|女士|教授|博士|院士|助理|记者|代表团|一行)"
 )
@@ -49,17 +50,78 @@ _ZH_GENERIC = re.compile(
 _ZH_LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
 
+# Places named by their one-character abbreviations: "京澳双方" is Beijing and Macao.
+_ZH_ABBREVIATIONS = {
+    "京": "北京", "沪": "上海", "津": "天津", "渝": "重庆", "港": "香港", "台": "台湾",
+    "穗": "广州", "深": "深圳", "苏": "江苏", "浙": "浙江", "粤": "广东", "鲁": "山东",
+    "川": "四川", "闽": "福建", "皖": "安徽", "赣": "江西", "湘": "湖南", "鄂": "湖北",
+    "豫": "河南", "冀": "河北", "晋": "山西", "陕": "陕西", "桂": "广西", "琼": "海南",
+    "黔": "贵州", "滇": "云南", "辽": "辽宁", "吉": "吉林", "黑": "黑龙江", "蒙": "内蒙古",
+    "新": "新疆", "藏": "西藏", "甘": "甘肃", "青": "青海", "宁": "宁夏",
+    "中": "中国", "美": "美国", "日": "日本", "韩": "韩国", "俄": "俄罗斯", "英": "英国",
+    "法": "法国", "德": "德国", "葡": "葡萄牙",
+}  # fmt: skip
+_ZH_SPLIT = re.compile(r"[与和同跟及、]|以及")
+_ZH_DATE_TAIL = re.compile(r"(?:\d+月)?\d+日$|(?:上午|下午|晚上|当天|今天|今日|日前|近日)$")
+
+
+def _abbreviation_pair(name: str) -> list[str] | None:
+    """"京澳" → 北京, 澳门; "中澳" → 中国, 澳大利亚 (澳 is Macao beside a Chinese place)."""
+    if len(name) != 2 or name[0] == name[1]:
+        return None
+    first, second = name
+    if first not in _ZH_ABBREVIATIONS or second not in {*_ZH_ABBREVIATIONS, "澳"}:
+        return None
+    if second == "澳":
+        return [_ZH_ABBREVIATIONS[first], "澳大利亚" if first == "中" else "澳门"]
+    return [_ZH_ABBREVIATIONS[first], _ZH_ABBREVIATIONS[second]]
+
+
 def _zh(name: str) -> list[str]:
-    name = name.strip(" \u3000()（）·,，、")
+    name = _ZH_DATE_TAIL.sub("", name.strip(" \u3000()（）·,，、.。"))
+    pair = _abbreviation_pair(name)
+    if pair is not None:
+        return pair
+    parts = [p for p in _ZH_SPLIT.split(name) if p]
+    if len(parts) > 1 and all(len(p) >= 2 for p in parts):
+        # "黑龙江省大庆市与韩国忠清北道忠州市": two parties in one slot
+        return [q for p in parts for q in _zh(p)]
+    return _zh_one(name)
+
+
+# A joint thing launched (联合实验室, 共建产业园) is the object of a cooperation, not a party.
+_ZH_JOINT_OBJECT = re.compile(
+    r"(?:共建|联合|合作|携手|校企|校地).*(?:实验室|中心|园|园区|基地|平台|联盟|研究院|工作站|示范区|"
+    r"联合体|合作)$|(?:科技创新|战略)合作$"
+)
+# A department without its government ("规划局", "住建委", "理学院"): part of a party.
+_ZH_SUBUNIT = re.compile(r"^\S{1,3}(?:局|委|处|办|学院|学部|系)$")
+_ZH_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕"
+    "丁任姚沈钟崔谭范金石廖贾夏傅方邹熊白孟秦邱侯尹薛闫段雷龙陶毛郝顾龚邵万钱赖孔文齐常葛康牛"
+    "洪莫庄耿邢江殷岳汪"
+)
+
+
+def _person(name: str) -> bool:
+    """A personal name left in front of a title ("张兆勇院长" → 张兆勇)."""
+    return len(name) in (2, 3) and name[0] in _ZH_SURNAMES and not is_place(name)
+
+
+def _zh_one(name: str) -> list[str]:
     represents = _ZH_REPRESENTS.match(name)
     if represents is not None:  # "陈群国代表地信集团": the person speaks for the organisation
         name = name[represents.end() :]
     title = _ZH_TITLE.search(name)
     if title is not None:  # "中建三局副总经理罗宏" → 中建三局; "副校长毛君" → nothing
         name = name[: title.start()]
+        if _person(name):
+            return []
     if not 2 <= len(name) <= 40 or re.search(r"\s", name):
         return []
     if _ZH_AGREEMENT.search(name) or _ZH_GENERIC.match(name):
+        return []
+    if _ZH_JOINT_OBJECT.search(name) or _ZH_SUBUNIT.match(name):
         return []
     if _ZH_FRAGMENT.search(_ZH_LEGAL.sub("", name)):
         return []
@@ -90,7 +152,8 @@ _EN_GENERIC = words(
     industry industries university universities discussions talks internet web city government
     governments region regions province provinces company companies enterprises firms partners
     cm rs rmb usd yuan dollars faqs recruiting student-athletes government-owned marking ten
-    keeper gigafactory home news update today"""
+    keeper gigafactory home news update today prnewswire newswire xinhua reuters afp ap vna
+    ians pti ani yonhap kyodo bernama"""
 )
 _EN_NAV = re.compile(r"[>|»]")
 _EN_LEADING_VERB = re.compile(r"^(?:representing|marking|following|including|led by)\s+", re.I)
@@ -121,16 +184,25 @@ def _en_one(name: str) -> str | None:
 
 
 _EN_AND = re.compile(r"\s+(?:and|&)\s+(?=[A-Z])")
+# Words that begin an organisation's name ("... and University of St. Louis").
+_EN_NAME_START = words(
+    """university port ports bank city county province government ministry department
+    municipality council chamber institute academy college school hospital foundation
+    association federation agency authority office embassy consulate corporation company
+    group state republic kingdom"""
+)
 
 
 def _en(name: str) -> list[str]:
     parts = _EN_AND.split(name, maxsplit=1)
     if len(parts) == 2 and (
-        parts[0].endswith(")") or parts[0].rsplit(None, 1)[-1].lower().rstrip(".,") in ORG_WORDS
+        parts[0].endswith(")")
+        or parts[0].rsplit(None, 1)[-1].lower().rstrip(".,") in ORG_WORDS
+        or (" " in parts[0] and parts[1].split()[0].lower() in _EN_NAME_START)
     ):
-        # "Aspire Technologies and Zillion Labs": the left side ends as a name ends, so two
-        # names; "University of Science and Technology of China" stays one.
-        return [p for p in (_en_one(parts[0]), _en_one(parts[1])) if p is not None]
+        # "Aspire Technologies and Zillion Labs", "University of Mumbai and University of
+        # St. Louis": two names; "University of Science and Technology of China" stays one.
+        return [p for p in (*_en(parts[0]), *_en(parts[1]))]
     one = _en_one(name)
     return [one] if one is not None else []
 
@@ -149,3 +221,52 @@ def clean(names: list[str]) -> list[str]:
             if party not in out:
                 out.append(party)
     return out
+
+
+_EN_TITLE_WORDS = (
+    r"(?:mayor|president|secretary|minister|governor|chairman|chairwoman|director|premier|"
+    r"ambassador|consul|commissioner|senator|chancellor|head|chief|founder|ceo|professor|"
+    r"vice governor|vice mayor|deputy mayor)"
+)
+_EN_TITLED = re.compile(
+    r"\b(?:Mayor|President|Secretary|Minister|Governor|Chairman|Chairwoman|Director|Premier|"
+    r"Ambassador|Consul|Commissioner|Senator|Chancellor|Mr|Mrs|Ms|Dr|Prof)\.?\s+"
+    r"((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)"
+)
+# "Wang Taihui, the mayor of the city of Xiangyang": the person and whom they speak for.
+_EN_APPOSITIVE = re.compile(
+    r"\b((?:[A-Z][\w'’.-]*\s+){1,2}[A-Z][\w'’-]+),\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?i:"
+    + _EN_TITLE_WORDS
+    + r")\b(?:\s+of\s+(?:the\s+)?(?:city\s+of\s+|province\s+of\s+)?"
+    r"((?:[A-Z][\w'’.-]*(?:\s+(?:of\s+)?(?=[A-Z]))?)+))?"
+)
+
+
+def maybe_person(name: str) -> bool:
+    """A Latin name of one to three words without an organisation word ("Brainard")."""
+    tokens = name.split()
+    return (
+        0 < len(tokens) <= 3
+        and not _HAN.search(name)
+        and not any(t.lower().strip(".,()") in ORG_WORDS for t in tokens)
+    )
+
+
+def people(text: str) -> dict[str, str | None]:
+    """Names the article gives a personal title ("Mayor Jim Brainard", "Jim Brainard, head
+    of ...") with the organisation they speak for where it is named: so a later "Brainard
+    signed" is read as the person's organisation, or dropped."""
+    found: dict[str, str | None] = {}
+    for match in _EN_TITLED.finditer(text):
+        name = match.group(1)
+        found.setdefault(name, None)
+        found.setdefault(name.rsplit(None, 1)[-1], None)
+    for match in _EN_APPOSITIVE.finditer(text):
+        name, org = match.group(1), match.group(2)
+        if not name[0].isupper():
+            continue
+        org = org.strip() if org and org[0].isupper() else None
+        for key in (name, name.rsplit(None, 1)[-1]):
+            if found.get(key) is None:
+                found[key] = org
+    return found
