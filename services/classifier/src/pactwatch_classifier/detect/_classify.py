@@ -181,7 +181,8 @@ def _is_headline(sentence: str, index: int, title: str) -> bool:
     """The headline: the title repeated in the text, or a short unpunctuated first line."""
     if title and sentence.strip() == title.strip():
         return True
-    return index == 0 and len(sentence) <= 150 and sentence.rstrip()[-1:] not in "。.!?！？"
+    limit = 40 if _HAN.search(sentence) else 150
+    return index == 0 and len(sentence) <= limit and sentence.rstrip()[-1:] not in "。.!?！？；;"
 
 
 def _read_sentence(
@@ -205,13 +206,13 @@ def _read_sentence(
         if english and (not chosen or any(c.type == "signing" for c in english)):
             chosen = english
     restates = _RESTATES.search(lowered) is not None
-    new = _NEW.search(lowered) is not None
+    new = _NEW.search(re.split(r"[,，;；]", lowered, maxsplit=1)[0]) is not None
     gated = []
     for cand in chosen:
         cand.core, cand.parties = clean_parties(cand.core), clean_parties(cand.parties)
         if cand.type == "cooperation" and not cand.parties:
             continue  # a cooperation step is between named parties
-        cand.restates, cand.new = restates, new
+        cand.restates, cand.new = restates, cand.new or new
         gated.append(cand)
     return gated
 

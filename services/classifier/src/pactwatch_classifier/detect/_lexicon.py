@@ -144,6 +144,8 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
             "forum",
             "conference",
             "courtesy call",
+            "working session",
+            "reception",
             "called on",
             "seminar",
             "summit",

@@ -14,8 +14,8 @@ with B; A also signed with C" is two signings). The rules here, in order:
    ceremony) is the umbrella of the specific signings when there are any: it is dropped
    unless it names a party they don't.
 3. Cooperation next to a signing is usually its setting (the visit, the talks, the forum):
-   talks and intentions are absorbed by the signings; a concrete step (a joint centre
-   launched) stays only when its parties are its own.
+   talks and intentions are absorbed by the signings; a concrete step (a joint centre or an
+   alliance launched) is a step of its own.
 4. Without a signing, the talks and intentions of one article are one event (the visit), and
    concrete steps cluster like signings.
 """
@@ -53,6 +53,7 @@ class Event:
     explicit: bool = True
     headline_only: bool = False
     umbrella: bool = False
+    new: bool = False
 
     @classmethod
     def start(cls, cand: Candidate) -> Event:
@@ -68,6 +69,7 @@ class Event:
             cand.explicit,
             cand.headline,
             cand.umbrella,
+            cand.new,
         )
 
     def absorb(self, cand: Candidate, *, evidence: bool = True) -> None:
@@ -187,27 +189,46 @@ def _talks(cands: list[Candidate]) -> list[Event]:
     return events
 
 
+def _one_ceremony(events: list[Event]) -> list[Event]:
+    kept: list[Event] = []
+    for event in events:
+        target = next((k for k in kept if not event.new or not (k.parties or event.parties)), None)
+        if target is None or (event.new and kept):
+            kept.append(event)
+            continue
+        target.spans.extend(event.spans)
+        target.sentences.extend(event.sentences)
+        target.paragraphs |= event.paragraphs
+        for party in event.parties:
+            if not any(same_party(party, p) for p in target.parties):
+                target.parties.append(party)
+    return kept
+
+
 def merge(cands: list[Candidate]) -> list[Event]:
     """The events an article's candidates (in text order) report."""
     signings = _cluster([c for c in cands if c.type == "signing"])
     specific = [p for e in signings if e.parties and not e.umbrella for p in e.parties]
+    if not specific:
+        # Only party-less or umbrella mentions: one ceremony, however often it is mentioned,
+        # plus any batch reported as a further one.
+        signings = _one_ceremony(signings)
     if specific:
         # Umbrella mentions (a batch ceremony, "witnessed several signings") give way to the
         # specific signings, unless they name a party none of those has.
         signings = [
             e
             for e in signings
-            if e.parties and (not e.umbrella or not covers(e.parties, specific))
+            if (e.umbrella and e.new)  # "另有14个项目签约": a further batch, counted
+            or (e.parties and (not e.umbrella or not covers(e.parties, specific)))
         ]
     coops = [c for c in cands if c.type == "cooperation"]
     steps = [c for c in coops if c.cameo not in TALK_CODES]
     talks = [c for c in coops if c.cameo in TALK_CODES]
     if signings:
-        own = []
-        for cand in steps:
-            if cand.parties and not any(overlaps(cand.parties, e.parties) for e in signings):
-                own.append(cand)
-        events = signings + _cluster(own)
+        # A joint thing launched is a step of its own beside the signing; what only restates
+        # the signing's parties without a launch is its setting.
+        events = signings + _cluster([c for c in steps if c.parties])
     else:
         events = _cluster(steps)
         for event in _talks(talks):

@@ -77,12 +77,16 @@ _MODAL_BEFORE = re.compile(
     r"expect(?:s|ed)?|set|going|hopes?|hoped|hoping|intends?|intended|aims?|aimed|ready|"
     r"about|urged?|ask(?:ed|s)?|calls? on|called on|considering|consider|"
     r"agree(?:s|d)?|prepar(?:ing|es|ed)|negotiating|seeks?|sought|wants?|wanted|likely|"
-    r"scheduled|slated|poised|due|able)\s+(?:(?:to|be|formally|officially|jointly|soon|"
+    r"scheduled|slated|poised|due|able)\s+(?:(?:to|for|be|formally|officially|jointly|soon|"
     r"also|then|eventually|finally|shortly|the|an?|its|their)\s+){0,3}$"
 )
 _NEGATION_BEFORE = re.compile(
     r"\b(?:not|n't|never|no(?!\.)|without|failed|refused|declined|neither|nor|unable|yet to|"
-    r"instead of|rather than|before|if|unless|whether)\b[^,;]{0,40}$"
+    r"instead of|rather than|before|if|unless|whether|once|until|denied|denies)\b[^,;]{0,40}$"
+)
+_ATTENDANCE = re.compile(
+    r"\b(?:attend(?:ed|s|ing)?|present at|cover(?:ed)?|invited to|were at|was at)\b"
+    r"(?:\s+[\w'’-]+){0,5}\s+$"
 )
 _VETO = re.compile(
     r"\b(?:terminat\w*|cancel\w*|scrap(?:s|ped|ping)?|annul\w*|revok\w*|rescind\w*|"
@@ -104,6 +108,9 @@ _EARNINGS = re.compile(
     r"reporting)|(?:value|volume|amount) of (?:new(?:ly)? )?(?:signed )?contracts|order backlog|"
     r"year-on-year|per cent|percent|%|quarter|fiscal)"
 )
+# "also signed", "were also inked", "In addition, ...": a further agreement, not a restatement.
+_NEW_BEFORE = re.compile(r"\b(?:also|separately|further|additionally|then)\b(?:\s+\w+)?\s*$")
+_NEW_OPENING = re.compile(r"\W*(?:in addition|additionally|meanwhile|besides|also|separately)\b")
 # "a number of major signings", "16 MoUs", "several projects were signed": a batch.
 _QUANTIFIED = re.compile(
     r"\b(?:multiple|several|various|many|numerous|a number of|a batch of|a series of|dozens of|"
@@ -146,17 +153,20 @@ _COOP_WORD = re.compile(
     r"twin\w*|team(?:ed|s)? up|join(?:ed|s)? forces)"
 )
 _PARTNER = re.compile(
-    r"\b(?:partner(?:ed|s|ing)? (?:up )?with|team(?:ed|s|ing)? up\b|join(?:ed|s|ing)? forces\b|"
+    r"\b(?:partner(?:ed|s|ing)? (?:up )?with|team(?:ed|s|ing)? (?:up\b|with)|"
+    r"join(?:ed|s|ing)? (?:forces\b|with)|"
     r"collaborat(?:ed|es|ing) with|co-?operat(?:ed|es|ing) with|(?:announc|form|forg|"
     r"establish|launch|strik|struck|enter|build|built|unveil|expand|deepen|renew|extend|"
-    r"upgrad)(?:ed|es|s|ing|e)? (?:into )?(?:a |an |the |their |its )?(?:[\w-]+ ){0,3}"
+    r"upgrad)(?:ed|es|s|ing|e)? (?:into )?(?:a |an |the |their |its )?(?:[\w“”\"'$-]+ ){0,4}"
     r"(?:partnership|collaboration|alliance|cooperation (?:relationship|mechanism|"
     r"framework)|cooperative relationship)|(?:cooperated|collaborated) (?:to|on|in)|"
+    r"announc(?:ed|es|ing) (?:plans? for |a |an |the )(?:[\w“”\"'$-]+ ){0,4}joint|"
     r"jointly (?:built|developed|launched|established|set up|created|founded|opened|"
     r"released|organi[sz]ed|hosted|unveiled|built))\b"
 )
 _INTENT = re.compile(
     r"\b(?:willing(?:ness)?|hope[sd]?|hoping|look(?:s|ed|ing)? forward|agree[sd]?|pledged?|"
+    r"(?:to|will|would) (?:foster|boost|bolster|promote|strengthen|enhance|deepen|expand)|"
     r"vow(?:ed|s)?|expressed (?:the |their |its |his |her )?(?:hope|willingness|desire|"
     r"intention|readiness)|ready|intends?|intention|committed|keen|eager|wish(?:es|ed)?|"
     r"seek(?:s|ing)?|sought|reached (?:a |an )?(?:consensus|agreement))\b"
@@ -169,6 +179,7 @@ _DISCUSS = re.compile(
     r"explor(?:e|ed|es|ing)|negotiat(?:e|ed|es|ing|ions?)|dialogue)\b(?:\W+\w+){0,8}?\W+"
     r"(?:co-?operat\w*|collaborat\w*|partnership)"
 )
+_DESCRIPTIVE = re.compile(r",\s*jointly \w+ by\b")
 _VISITED = re.compile(r"\b(?:visit(?:ed|s|ing)?|paid a visit|delegation|toured|inspected)\b")
 _HOSTED = re.compile(r"\b(?:received|receives|hosted|hosts|welcomed|met with|meets with|met)\b")
 _QUOTED = re.compile(r"\"[^\"]{1,80}\"|“[^”]{1,80}”")
@@ -204,6 +215,13 @@ def analyse(
                 continue
             if _EARNINGS.search(lowered) and re.search(r"\bnew(?:ly)?[- ]signed\b", lowered):
                 return []
+            pairs = slots.between_pairs(toks or [], ents)
+            if pairs:  # "between A and B; C and D": one signing each
+                found += [
+                    Candidate("signing", "057", 0.9, _names(p), _names(p), explicit=True)
+                    for p in pairs
+                ]
+                continue
             core, parties = _signing_parties(toks or [], ents, verb_start)
             if not explicit and not core:
                 parties = []  # an umbrella mention: names nearby are witnesses, not parties
@@ -211,9 +229,22 @@ def analyse(
                 continue
             strength = 0.9 if explicit else 0.75
             umbrella = not core or _QUANTIFIED.search(lowered) is not None
+            new = (
+                _NEW_BEFORE.search(lowered[max(0, verb_start - 30) : verb_start]) is not None
+                or _NEW_OPENING.match(lowered) is not None
+            )
+            if found and umbrella and not core:
+                parties = []  # "..., and 14 projects were also signed": a batch of its own
             found.append(
                 Candidate(
-                    "signing", "057", strength, core, parties, explicit=explicit, umbrella=umbrella
+                    "signing",
+                    "057",
+                    strength,
+                    core,
+                    parties,
+                    explicit=explicit,
+                    umbrella=umbrella,
+                    new=new,
                 )
             )
     if found:
@@ -257,6 +288,8 @@ def _signing(lowered: str) -> list[tuple[str, int, bool]]:
             continue
         if _NEGATION_BEFORE.search(before[-45:]):
             continue
+        if _ATTENDANCE.search(before[-50:]):
+            continue  # "attended the signing ceremony": who was there, not a new signing
         if _MODAL_BEFORE.search(before[-60:]):
             verdicts.append(("intent", start, explicit))
             continue
@@ -335,6 +368,8 @@ def _cooperation(
             cameo, strength, anchor = ("061" if economic else "060"), 0.8, launch.start()
     if not cameo:
         partner = _PARTNER.search(lowered)
+        if partner and _DESCRIPTIVE.match(lowered, max(0, partner.start() - 2)):
+            partner = None  # ", jointly launched by A and B," describes a name, reports nothing
         if partner:
             before = lowered[max(0, partner.start() - 60) : partner.start()]
             if _NEGATION_BEFORE.search(before[-45:]):

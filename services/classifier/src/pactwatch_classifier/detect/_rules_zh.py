@@ -33,7 +33,10 @@ _BLOCK_OBJECT = re.compile(
 )
 _AGREEMENT_PHRASE = re.compile(r"[^，。；]{0,14}?(?:协议|合同|契约)")
 _CONSUMER = re.compile(r"购买|购房|买卖|租赁|劳动|借款|贷款|培训|保健品|消费")
-_ELABORATION = re.compile(r"^(?:根据|按照|依据|按)(?:协议|合同|约定|备忘录)")
+_ELABORATION = re.compile(
+    r"^(?:根据|按照|依据|按)(?:该|此|这一|上述|双方)?[^，。；]{0,12}(?:协议|合同|约定|备忘录|意向书)|"
+    r"^(?:此次|本次|这次)?(?:协议|合同|备忘录)?(?:签署|签订|签约)后"
+)
 _NEG_BEFORE = re.compile(r"(?:未|没有|尚未|拒绝|未能|不|无法|暂停|放弃|别|勿|不要)[^，。；]{0,4}$")
 _MODAL_BEFORE = re.compile(
     r"(?:将|拟|计划|准备|有望|预计|即将|将于|打算|争取|力争|希望|期待|待|愿|愿意|可望|商定)"
@@ -44,9 +47,10 @@ _FUTURE_AFTER = re.compile(r"^(?:仪式)?(?:将|即将|拟)")
 # compound, does not report a signing.
 _PROCEDURE_AFTER = re.compile(
     r"^(?:时间|日期|地点|流程|程序|手续|权限|资格|主体|事宜|环节|前|之前|以前|时(?!任)|之时)|"
-    r"^[^，。；,]{0,14}?(?:之前|以前|前(?!往|夕|期|沿|景|列|来|所)|之后|以后|时(?!间|任|代)|之时|"
-    r"的时候|过程中)(?:[，,]|$|需|要|应|务必|一定)"
+    r"^[^，。；,]{0,14}?(?:之前|以前|前(?!往|夕|期|沿|景|列|来|所)|之后|以后|后|时(?!间|任|代)|之时|"
+    r"的时候|过程中)(?:[，,]|$|需|要|应|务必|一定|将)"
 )
+_ATTENDANCE = re.compile(r"(?:参加|出席|主持|观摩|列席|参与)(?:了|并)?[^，。；]{0,4}$")
 _CONDITION_BEFORE = re.compile(
     r"(?:若|如果|如需|需要|需|须|应当|应|务必|一定要|避免|可|始可|方可|才能|必须|同意|欲|在)[^，。；]{0,6}$"
 )
@@ -95,6 +99,7 @@ _PARTNER = re.compile(
     r"携手|结成.{0,6}伙伴|建立.{0,8}(?:合作关系|伙伴关系|友好城市|友城|合作机制)|"
     r"正式合作|战略合作伙伴|联合成立|联合打造|共建|开展.{0,6}合作"
 )
+_FORMED = re.compile(r"结成|建立|正式合作|联合成立|联合打造")
 _AGREE_INTENT = re.compile(r"达成.{0,8}(?:合作|共识|意向)")
 _INTENT = re.compile(
     r"(?:希望|愿|愿意|期待|同意|将|进一步|加强|深化|推动|拓展|探讨|寻求|深入|扩大|密切|加深)"
@@ -113,10 +118,35 @@ _MODAL_COOP = re.compile(r"(?:将|拟|计划|准备|有望|预计|即将|将于|
 
 def analyse(sentence: str, ctx: Context, has_sign: bool, has_coop: bool) -> list[Candidate]:
     """Read one Chinese sentence; return its event candidates."""
+    if has_sign and not _VETO.search(sentence):
+        listed = _listed_deals(sentence)
+        if listed:
+            return listed
     found = _analyse(sentence, ctx, has_sign, has_coop)
     if found is None:
         return []
     return found if isinstance(found, list) else [found]
+
+
+# "A与B关于…项目，C与D关于…合作": the deals of a signing listed pair by pair.
+_DEAL_PAIR = re.compile(
+    r"([^，。；、：“”《》\s]{2,30}?)(?:与|同|和)([^，。；、：“”《》\s]{2,30}?)"
+    r"(?:关于|就|签署|签订|签约|合作|共建|签下)"
+)
+
+
+def _listed_deals(sentence: str) -> list[Candidate]:
+    """One signing per pair when a sentence about signing lists two or more pairs."""
+    pairs = []
+    for match in _DEAL_PAIR.finditer(sentence):
+        left = _LEAD.split(match.group(1))[-1]
+        left = re.sub(r"^(?:还包括|包括|其中|以及|及|有|是|为)", "", left)
+        pair = _split_parties(left) + _split_parties(match.group(2))
+        if len(pair) >= 2:
+            pairs.append(pair)
+    if len(pairs) < 2:
+        return []
+    return [Candidate("signing", "057", 0.9, p, p) for p in pairs]
 
 
 def _analyse(
@@ -135,15 +165,49 @@ def _analyse(
                 return None
             if ctx.sports:
                 return None
+            clause = sentence[_clause_start(sentence, verb) : verb]
+            new = _NEW.search(clause) is not None or (
+                bool(found) and _BATCH.search(sentence[verb : verb + 20]) is not None
+            )
             core = _signing_parties(sentence, verb)
-            parties = core or org_names(sentence)
-            umbrella = _BATCH.search(sentence) is not None
-            found.append(Candidate("signing", "057", 0.9, core, parties, umbrella=umbrella))
+            umbrella = _BATCH.search(sentence[max(0, verb - 20) : verb + 20]) is not None
+            # A batch named after another signing ("……协议，另有14个项目签约") has no parties
+            # of its own: the names in the sentence belong to the first.
+            parties = core or ([] if found and umbrella else org_names(sentence))
+            found.append(
+                Candidate("signing", "057", 0.9, core, parties, umbrella=umbrella, new=new)
+            )
         if found:
-            return found
+            step = _launched_step(sentence, found[0].core or found[0].parties)
+            return found + ([step] if step is not None else [])
     if not (has_coop or intent) or ctx.sports or _ELABORATION.match(sentence):
         return None
     return _cooperation(sentence, ctx, intent)
+
+
+_NEW = re.compile(r"另有|还有|此外|同时|还与|还同|并与|也与|又与|另外|分别与|其中")
+
+
+def _clause_start(sentence: str, pos: int) -> int:
+    cut = 0
+    for match in _CLAUSE_CUT.finditer(sentence, 0, pos):
+        cut = match.end()
+    return cut
+
+
+def _launched_step(sentence: str, parties: list[str]) -> Candidate | None:
+    """"……签订合作协议，苏北心血管专科联盟正式成立": a joint thing launched beside the
+    signing, in a clause of its own, is a step of its own (by the signing's parties)."""
+    for clause in re.split(r"[，,；]", sentence):
+        if _SIGN.search(clause) or not parties:
+            continue
+        launch = _LAUNCH.search(clause)
+        if launch and _LAUNCH_OBJECT.search(clause[: launch.start()]) and not _MODAL_COOP.search(
+            clause[max(0, launch.start() - 10) : launch.start()]
+        ):
+            cameo = "061" if _ECONOMIC.search(sentence) else "060"
+            return Candidate("cooperation", cameo, 0.8, list(parties), list(parties))
+    return None
 
 
 def _signing(sentence: str) -> list[tuple[str, int]]:
@@ -165,6 +229,10 @@ def _signing(sentence: str) -> list[tuple[str, int]]:
             continue
         if _NEG_BEFORE.search(before) or _PROCEDURE_AFTER.match(after):
             continue
+        if _ATTENDANCE.search(before) and after.startswith(("仪式", "活动")):
+            continue  # "……参加签约仪式": who attended, not a signing of its own
+        if before.endswith(("的", "的成功", "的顺利", "的正式")):
+            continue  # "对协议的成功签署表示祝贺": a comment on a signing already reported
         if _CONDITION_BEFORE.search(before) and not re.search(r"在[^，。；]{1,12}$", before):
             continue
         if _MODAL_BEFORE.search(before) or _FUTURE_AFTER.match(after):
@@ -289,7 +357,13 @@ def _cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candida
             sentence[max(0, partner.start() - 6) : partner.start()]
         ):
             modal = _MODAL_COOP.search(sentence[max(0, partner.start() - 10) : partner.start()])
-            cameo = ("031" if economic else "030") if modal else ("061" if economic else "060")
+            # Forming a relationship (建立友好城市关系, 联合成立) is a step; 携手, 共建 and
+            # 开展合作 alone say how parties mean to work together.
+            formed = _FORMED.match(partner.group(0)) is not None
+            if modal or not formed:
+                cameo = "031" if economic else "030"
+            else:
+                cameo = "061" if economic else "060"
             strength = 0.6 if modal else 0.8
             anchor = partner.start() if cameo else -1
     if not cameo and _AGREE_INTENT.search(sentence):

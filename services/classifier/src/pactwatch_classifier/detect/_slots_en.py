@@ -47,6 +47,11 @@ def _list_forward(toks: list[Token], entities: list[Entity], idx: int, limit: in
     cur = entities[idx].tok_end
     while True:
         k = cur
+        if k + 1 < min(limit, len(toks)) and toks[k].lower in ("in", "of"):
+            # "Siem Reap in Kampuchea, Biratnagar in Nepal and ...": skip each one's place
+            where = _entity_starting_at(entities, k + 1)
+            if where >= 0:
+                k = cur = entities[where].tok_end
         while k < limit and k < len(toks) and toks[k].lower in _LIST_GLUE:
             k += 1
         if k == cur or k >= limit:
@@ -268,3 +273,26 @@ def fallback(toks: list[Token], entities: list[Entity]) -> list[Entity]:
         for e in entities
         if is_party(e) and not located(toks, e) and not is_place(e.text.rstrip("'’s"))
     ]
+
+
+def between_pairs(toks: list[Token], entities: list[Entity]) -> list[list[Entity]]:
+    """"signed between A and B; C and D; and E and F": one pair per agreement, when the list
+    after "between" is cut by semicolons (a single "between A and B" is one pair: [])."""
+    start = next((k for k, t in enumerate(toks) if t.lower == "between"), -1)
+    if start < 0 or not any(t.text == ";" for t in toks[start:]):
+        return []
+    pairs: list[list[Entity]] = []
+    chunk: list[Entity] = []
+    for ent in entities:
+        if ent.tok_start <= start:
+            continue
+        gap = toks[(chunk[-1].tok_end if chunk else start) : ent.tok_start]
+        if any(t.text == ";" for t in gap):
+            if chunk:
+                pairs.append(chunk)
+            chunk = []
+        if is_party(ent) and not located(toks, ent):
+            chunk.append(ent)
+    if chunk:
+        pairs.append(chunk)
+    return [p for p in pairs if len(p) >= 2] if len(pairs) >= 2 else []
