@@ -160,6 +160,8 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                 break
             cur = toks[j]
             if _is_cap(cur) and _bare(cur.lower) not in _BREAK:
+                if toks[j - 1].text.startswith("(") and _bare(cur.lower) not in ORG_WORDS:
+                    break  # "Union of ... Municipalities (TDBB) Uğur Altay": a person follows
                 j += 1
                 continue
             if cur.text.startswith("(") and len(cur.text) > 2 and _is_cap_text(cur.text[1:]):

@@ -318,6 +318,7 @@ def _signing_parties(
     verb_tok = _tok_at(toks, verb_start)
     core = slots.subject(toks, ents, verb_tok)
     core += slots.after_word(toks, ents, frozenset({"with", "between", "by"}), verb_tok, 25)
+    core += slots.more_with(toks, ents, verb_tok)
     if not core:
         core = slots.between(toks, ents)
     if not core:

@@ -135,8 +135,34 @@ _DEAL_PAIR = re.compile(
 )
 
 
+_TITLE = re.compile(r"《([^《》]{4,80})》")
+_TITLE_PAIR = re.compile(
+    r"^(.{2,30}?)(?:与|和|同)(.{2,30}?)(?:关于|合作|战略|框架|学术|交流|备忘录|协议)"
+)
+
+
+def _titled_deals(sentence: str) -> list[list[str]]:
+    """The parties named in each agreement title of a sentence that lists several:
+    "签署了《A与B合作备忘录》《C与D合作协议》"."""
+    titles = _TITLE.findall(sentence)
+    if len(titles) < 2:
+        return []
+    pairs = []
+    for title in titles:
+        match = _TITLE_PAIR.match(title)
+        if match is not None:
+            pair = _split_parties(match.group(1)) + _split_parties(match.group(2))
+            if len(pair) >= 2:
+                pairs.append(pair)
+    return pairs
+
+
 def _listed_deals(sentence: str) -> list[Candidate]:
-    """One signing per pair when a sentence about signing lists two or more pairs."""
+    """One signing per pair when a sentence about signing lists two or more pairs (or
+    several agreement titles that name their parties)."""
+    titled = _titled_deals(sentence)
+    if titled:
+        return [Candidate("signing", "057", 0.9, p, p) for p in titled]
     pairs = []
     for match in _DEAL_PAIR.finditer(sentence):
         left = _LEAD.split(match.group(1))[-1]

@@ -296,3 +296,13 @@ def between_pairs(toks: list[Token], entities: list[Entity]) -> list[list[Entity
     if chunk:
         pairs.append(chunk)
     return [p for p in pairs if len(p) >= 2] if len(pairs) >= 2 else []
+
+
+def more_with(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[Entity]:
+    """The objects of further "with"s in the verb's sentence: "signed a contract with A, and
+    a framework agreement with B and C" (the first "with" is read by `after_word`)."""
+    withs = [k for k in range(verb_tok, len(toks)) if toks[k].lower == "with"]
+    found: list[Entity] = []
+    for k in withs[1:]:
+        found += after_word(toks, entities, frozenset({"with"}), k, 2)
+    return found
