@@ -21,6 +21,7 @@ from ._candidate import Candidate
 from ._dates import find_date
 from ._entities import entities, is_party
 from ._fingerprint import fingerprint
+from ._keys import party_key
 from ._language import detect_language
 from ._merge import Event, merge
 from ._model import Classification, Detection, InvalidArticle, Label
@@ -304,7 +305,8 @@ def _enrich(
             party = people.get()[party] or ""
         if party and party not in named:
             named.append(party)
-    parties = tuple(original_spelling(p, text, source, spans[0][0]) for p in named[:_MAX_PARTIES])
+    named = named[:_MAX_PARTIES]
+    parties = tuple(original_spelling(p, text, source, spans[0][0]) for p in named)
     confidence = event.strength
     if len(parties) >= 2:
         confidence += 0.05
@@ -322,6 +324,7 @@ def _enrich(
         cameo=event.cameo,
         confidence=confidence,
         parties=parties,
+        party_keys=tuple(party_key(p) for p in named),
         evidence=evidence
         if text is source
         else " ".join(source[s:e] for s, e in spans)[:_MAX_EVIDENCE_CHARS],

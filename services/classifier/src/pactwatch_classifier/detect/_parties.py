@@ -61,7 +61,7 @@ _ZH_ABBREVIATIONS = {
     "中": "中国", "美": "美国", "日": "日本", "韩": "韩国", "俄": "俄罗斯", "英": "英国",
     "法": "法国", "德": "德国", "葡": "葡萄牙",
 }  # fmt: skip
-_ZH_SPLIT = re.compile(r"[与和同跟及、]|以及")
+_ZH_SPLIT = re.compile(r"[与和跟及、]|以及")
 _ZH_DATE_TAIL = re.compile(r"(?:\d+月)?\d+日$|(?:上午|下午|晚上|当天|今天|今日|日前|近日)$")
 
 
@@ -82,6 +82,8 @@ def _zh(name: str) -> list[str]:
     pair = _abbreviation_pair(name)
     if pair is not None:
         return pair
+    if _ZH_FRAGMENT.search(_ZH_LEGAL.sub("", name)):
+        return []  # a clause ("会领导共同为实验室"), not names joined by 与
     parts = [p for p in _ZH_SPLIT.split(name) if p]
     if len(parts) > 1 and all(len(p) >= 2 for p in parts):
         # "黑龙江省大庆市与韩国忠清北道忠州市": two parties in one slot
@@ -95,7 +97,7 @@ _ZH_JOINT_OBJECT = re.compile(
     r"联合体|合作)$|(?:科技创新|战略)合作$"
 )
 # A department without its government ("规划局", "住建委", "理学院"): part of a party.
-_ZH_SUBUNIT = re.compile(r"^\S{1,3}(?:局|委|处|办|学院|学部|系)$")
+_ZH_SUBUNIT = re.compile(r"^(?:市|区|县|省)?\S{2}(?:局|委|办|处)$|^\S{1,2}(?:学院|学部|系)$")
 _ZH_SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕"
     "丁任姚沈钟崔谭范金石廖贾夏傅方邹熊白孟秦邱侯尹薛闫段雷龙陶毛郝顾龚邵万钱赖孔文齐常葛康牛"
