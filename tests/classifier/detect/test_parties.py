@@ -51,8 +51,14 @@ def test_not_a_party(name: str) -> None:
         ("陈群国代表地信集团", ("地信集团",)),
         ("Taipei City Mayor Eric Chu", ("Taipei City",)),
         ("Aspire Technologies and Zillion Labs", ("Aspire Technologies", "Zillion Labs")),
-        ("University of Mumbai and University of St. Louis", ("University of Mumbai", "University of St. Louis")),
-        ("University of Science and Technology of China", ("University of Science and Technology of China",)),
+        (
+            "University of Mumbai and University of St. Louis",
+            ("University of Mumbai", "University of St. Louis"),
+        ),
+        (
+            "University of Science and Technology of China",
+            ("University of Science and Technology of China",),
+        ),
         ("黑龙江省大庆市与韩国忠清北道忠州市", ("黑龙江省大庆市", "韩国忠清北道忠州市")),
         ("京澳", ("北京", "澳门")),
         ("中澳", ("中国", "澳大利亚")),

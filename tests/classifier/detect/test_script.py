@@ -12,7 +12,9 @@ pytestmark = pytest.mark.unit
 TRADITIONAL = (
     "澳門特區政府與上海市人民政府今日在澳門簽署合作備忘錄，雙方將在會展、金融領域深化合作。"
 )
-SIMPLIFIED = "澳门特区政府与上海市人民政府今日在澳门签署合作备忘录，双方将在会展、金融领域深化合作。"
+SIMPLIFIED = (
+    "澳门特区政府与上海市人民政府今日在澳门签署合作备忘录，双方将在会展、金融领域深化合作。"
+)
 
 
 def test_simplified_copy_has_the_same_length() -> None:

@@ -210,7 +210,7 @@ _BREAK = words(
 
 
 def _dateline(toks: list[Token], i: int, j: int, entity: Entity) -> bool:
-    """"BELGRADE, March 3 --", "WUXI, China, Dec. 10": the place opening a news item, not a
+    """ "BELGRADE, March 3 --", "WUXI, China, Dec. 10": the place opening a news item, not a
     name in it."""
     after = j < len(toks) and toks[j].text in (",", "–", "—")
     if i == 0:

@@ -42,6 +42,8 @@ _EXPLAINER = re.compile(
     r"注意事项|须知|指南|攻略|百科|维基|本文将|揭秘|全解析|深度解析|大全|通用\d+篇",
     re.IGNORECASE,
 )
+
+
 def _head(title: str, text: str) -> list[str]:
     lines = [title.strip()] if title.strip() else []
     for line in text[: _HEAD_CHARS * 2].splitlines():

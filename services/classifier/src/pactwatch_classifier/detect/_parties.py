@@ -66,7 +66,7 @@ _ZH_DATE_TAIL = re.compile(r"(?:\d+月)?\d+日$|(?:上午|下午|晚上|当天|�
 
 
 def _abbreviation_pair(name: str) -> list[str] | None:
-    """"京澳" → 北京, 澳门; "中澳" → 中国, 澳大利亚 (澳 is Macao beside a Chinese place)."""
+    """ "京澳" → 北京, 澳门; "中澳" → 中国, 澳大利亚 (澳 is Macao beside a Chinese place)."""
     if len(name) != 2 or name[0] == name[1]:
         return None
     first, second = name

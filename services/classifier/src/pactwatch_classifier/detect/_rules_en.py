@@ -67,6 +67,7 @@ _AGREE_BEFORE = re.compile(
 )
 _IMPLICIT = re.compile(
     r"\bwitness(?:ed|es|ing)?\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}signings?\b|"
+    r"\b(?:announc\w+|celebrat\w+|marks?|marked|held) the signing of\b|"
     r"\b(?:project|contract|agreement|investment|cooperation|deal|mou|intensive|centrali[sz]ed|"
     r"collective|major|on-site|joint|concentrated|bulk|group) signings?\b|"
     r"\bsigning ceremon(?:y|ies)\b|\bsigned (?:on|at) the (?:spot|scene|site)\b|"

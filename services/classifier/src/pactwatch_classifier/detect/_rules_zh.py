@@ -23,7 +23,7 @@ from ._context import Context
 _SIGN = re.compile(r"签约|签署|签订|签定|签下|缔结|签字")
 _NOUN_AFTER = re.compile(
     r"协议|合同|备忘录|意向书|协定|框架|合作书|结好|友好城市|友城|投资|项目|战略合作|契约|公约|"
-    r"条约|合约|文件|协作书|议定书|合作|伙伴"
+    r"条约|合约|文件|协作书|议定书|合作|伙伴|MOU|MoU|mou"
 )
 _NOUN_BEFORE = re.compile(r"(?:协议|合同|备忘录|意向书|协定|项目|文件)[^，。；]{0,6}$")
 _BLOCK_OBJECT = re.compile(
@@ -46,7 +46,7 @@ _FUTURE_AFTER = re.compile(r"^(?:仪式)?(?:将|即将|拟)")
 # "签订合同前", "签署任何合同之前", "签约时间": a clause about signing in general, or a noun
 # compound, does not report a signing.
 _PROCEDURE_AFTER = re.compile(
-    r"^(?:时间|日期|地点|流程|程序|手续|权限|资格|主体|事宜|环节|前|之前|以前|时(?!任)|之时)|"
+    r"^(?:时间|日期|地点|流程|程序|手续|权限|资格|主体|事宜|环节|前|之前|以前|时(?!任)|之时|需|须|应|必须)|"
     r"^[^，。；,]{0,14}?(?:之前|以前|前(?!往|夕|期|沿|景|列|来|所)|之后|以后|后|时(?!间|任|代)|之时|"
     r"的时候|过程中)(?:[，,]|$|需|要|应|务必|一定|将)"
 )
@@ -59,7 +59,9 @@ _VETO = re.compile(
     r"诈骗|骗局|骗子|警惕|谨防|陷阱|套路|冒充|虚假|切勿|不要轻易|上当"
 )
 _EARNINGS = re.compile(r"新签|合同额|签约额|订单额|同比|%|％|百分点")
-_BACKGROUND = re.compile(r"早在|曾于|曾经|此前|之前曾|过去|多年来|近年来|历史上|先后")
+_BACKGROUND = re.compile(
+    r"早在|曾于|曾经|此前|之前曾|过去|多年来|近年来|历史上|先后|自[^，。；]{1,40}以来"
+)
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 
 _CLAUSE_CUT = re.compile(r"[，,。；;：:！？!?\n“”\"]")
@@ -222,14 +224,16 @@ def _clause_start(sentence: str, pos: int) -> int:
 
 
 def _launched_step(sentence: str, parties: list[str]) -> Candidate | None:
-    """"……签订合作协议，苏北心血管专科联盟正式成立": a joint thing launched beside the
+    """ "……签订合作协议，苏北心血管专科联盟正式成立": a joint thing launched beside the
     signing, in a clause of its own, is a step of its own (by the signing's parties)."""
     for clause in re.split(r"[，,；]", sentence):
         if _SIGN.search(clause) or not parties:
             continue
         launch = _LAUNCH.search(clause)
-        if launch and _LAUNCH_OBJECT.search(clause[: launch.start()]) and not _MODAL_COOP.search(
-            clause[max(0, launch.start() - 10) : launch.start()]
+        if (
+            launch
+            and _LAUNCH_OBJECT.search(clause[: launch.start()])
+            and not _MODAL_COOP.search(clause[max(0, launch.start() - 10) : launch.start()])
         ):
             cameo = "061" if _ECONOMIC.search(sentence) else "060"
             return Candidate("cooperation", cameo, 0.8, list(parties), list(parties))

@@ -276,7 +276,7 @@ def fallback(toks: list[Token], entities: list[Entity]) -> list[Entity]:
 
 
 def between_pairs(toks: list[Token], entities: list[Entity]) -> list[list[Entity]]:
-    """"signed between A and B; C and D; and E and F": one pair per agreement, when the list
+    """ "signed between A and B; C and D; and E and F": one pair per agreement, when the list
     after "between" is cut by semicolons (a single "between A and B" is one pair: [])."""
     start = next((k for k, t in enumerate(toks) if t.lower == "between"), -1)
     if start < 0 or not any(t.text == ";" for t in toks[start:]):
