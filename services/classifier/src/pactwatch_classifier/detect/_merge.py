@@ -156,7 +156,11 @@ def _joins(event: Event, cand: Candidate) -> bool:
 def _cluster(cands: list[Candidate]) -> list[Event]:
     events: list[Event] = []
     for cand in cands:
-        target = next((e for e in reversed(events) if _joins(e, cand)), None)
+        # An event with parties in common first; a party-less one only failing that.
+        named = [e for e in reversed(events) if e.parties]
+        target = next((e for e in named if cand.parties and _joins(e, cand)), None)
+        if target is None:
+            target = next((e for e in reversed(events) if _joins(e, cand)), None)
         if target is None and events and cand.restates and not cand.new:
             target = events[-1]  # "The memorandum was signed by ...": the one just reported
         if target is None:
@@ -228,7 +232,7 @@ def merge(cands: list[Candidate]) -> list[Event]:
     if signings:
         # A joint thing launched is a step of its own beside the signing; what only restates
         # the signing's parties without a launch is its setting.
-        events = signings + _cluster([c for c in steps if c.parties])
+        events = signings + _cluster([c for c in steps if c.parties and not c.restates])
     else:
         events = _cluster(steps)
         for event in _talks(talks):

@@ -37,8 +37,10 @@ _ZH_FRAGMENT = re.compile(
     r"工作|内容|强力|集中|开工|竣工|签约|签署|签订|举行|出席|见证|参加|活动|到访|前往|赴|率|带队|"
     r"欢迎|希望|表示|因此|继续|进一步|充分|走出|组织|挖掘|还|也|这|此|首页|>|电\s|报道|】|【|暨|若|欲|"
     r"查询|/|相关|方能|签请|"
-    r"重点项目|招商|座谈|交流|会议|论坛|大会|共建的|联合打造的|十余|一家|部分|等"
+    r"重点项目|招商|座谈|共建的|联合打造的|十余|一家|部分|等"
 )
+# An event is where parties meet, not a party: "……论坛", "……大会", "……交流会".
+_ZH_EVENT = re.compile(r"(?:论坛|大会|会议|座谈会|交流会|博览会|洽谈会|推介会|峰会|展会|年会)$")
 _ZH_GENERIC = re.compile(
     r"^(?:[我该本各多两双全此其](?:市|区|县|省|镇|校|院|所|公司|企业|集团|部门|单位|方|地|国|政府|市政府)"
     r"|企业|项目|公司|集团|政府|市政府|区政府|县政府|省政府|省市|城市|地区|双方|各方|两地|内地|"
@@ -123,7 +125,7 @@ def _zh_one(name: str) -> list[str]:
         return []
     if _ZH_AGREEMENT.search(name) or _ZH_GENERIC.match(name):
         return []
-    if _ZH_JOINT_OBJECT.search(name) or _ZH_SUBUNIT.match(name):
+    if _ZH_JOINT_OBJECT.search(name) or _ZH_SUBUNIT.match(name) or _ZH_EVENT.search(name):
         return []
     if _ZH_FRAGMENT.search(_ZH_LEGAL.sub("", name)):
         return []

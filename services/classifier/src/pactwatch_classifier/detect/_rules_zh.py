@@ -115,7 +115,7 @@ _HOST = re.compile(r"会见|接见|接待")
 _ECONOMIC = re.compile(
     r"产业|经济|贸易|投资|企业|商务|市场|金融|制造|科技|创新|项目|生产|医药|能源|数字"
 )
-_MODAL_COOP = re.compile(r"(?:将|拟|计划|准备|有望|预计|即将|将于|打算)[^，。；]{0,6}$")
+_MODAL_COOP = re.compile(r"(?:将|拟|计划|准备|有望|预计|即将|将于|打算)[^，。；]{0,10}$")
 
 
 def analyse(sentence: str, ctx: Context, has_sign: bool, has_coop: bool) -> list[Candidate]:
@@ -386,7 +386,7 @@ def _cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candida
         if partner and not _NEG_BEFORE.search(
             sentence[max(0, partner.start() - 6) : partner.start()]
         ):
-            modal = _MODAL_COOP.search(sentence[max(0, partner.start() - 10) : partner.start()])
+            modal = _MODAL_COOP.search(sentence[max(0, partner.start() - 14) : partner.start()])
             # Forming a relationship (建立友好城市关系, 联合成立) is a step; 携手, 共建 and
             # 开展合作 alone say how parties mean to work together.
             formed = _FORMED.match(partner.group(0)) is not None
