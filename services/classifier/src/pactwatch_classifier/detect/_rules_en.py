@@ -223,6 +223,13 @@ def analyse(
                     for p in pairs
                 ]
                 continue
+            each = _each_counterpart(lowered, toks or [], ents, verb_start)
+            if each:  # "signed MoUs with A, B and C": one with each
+                found += [
+                    Candidate("signing", "057", 0.9, p, p, explicit=True, new=bool(found))
+                    for p in each
+                ]
+                continue
             core, parties = _signing_parties(toks or [], ents, verb_start)
             if not explicit and not core:
                 parties = []  # an umbrella mention: names nearby are witnesses, not parties
@@ -311,6 +318,31 @@ def _names(found: list[Entity]) -> list[str]:
         if ent.text not in seen:
             seen.append(ent.text)
     return seen
+
+
+_PLURAL_OBJECT = re.compile(
+    r"^\W*(?:\w+\s+){0,4}?(?:agreements|contracts|mous|memoranda|memorandums|deals|pacts|"
+    r"letters of intent|accords)\b[^.;]{0,60}?\bwith\b|^[^.;]{0,60}?\brespectively\b"
+)
+
+
+def _each_counterpart(
+    lowered: str, toks: list[Token], ents: list[Entity], verb_start: int
+) -> list[list[str]]:
+    """"A signed friendship agreements with B, C and D": A × B, A × C, A × D (a plural
+    object, or "respectively", distributes the counterparts)."""
+    after = lowered[verb_start:]
+    verb_end = after.find(" ")
+    if verb_end < 0 or _PLURAL_OBJECT.match(after[verb_end:]) is None:
+        return []
+    verb_tok = _tok_at(toks, verb_start)
+    subject = _names(slots.subject(toks, ents, verb_tok))
+    others = _names(slots.after_word(toks, ents, frozenset({"with"}), verb_tok, 25))
+    others += _names(slots.more_with(toks, ents, verb_tok))
+    others = [o for o in dict.fromkeys(others) if o not in subject]
+    if len(others) < 2:
+        return []
+    return [[*subject[:1], other] for other in others]
 
 
 def _signing_parties(

@@ -197,6 +197,12 @@ def _analyse(
             new = _NEW.search(clause) is not None or (
                 bool(found) and _BATCH.search(sentence[verb : verb + 20]) is not None
             )
+            respectively = _respectively(sentence, verb)
+            if respectively:  # "A分别与B、C签约": one signing with each
+                found += [
+                    Candidate("signing", "057", 0.9, p, p, new=bool(found)) for p in respectively
+                ]
+                continue
             core = _signing_parties(sentence, verb)
             umbrella = _BATCH.search(sentence[max(0, verb - 20) : verb + 20]) is not None
             # A batch named after another signing ("……协议，另有14个项目签约") has no parties
@@ -312,6 +318,23 @@ _BATCH = re.compile(
 )
 # "精密模具、显示面板等6个项目签约": the subject is the projects, not the parties.
 _PROJECT_SUBJECT = re.compile(r"项目$|等\d*个?[^，。；]{0,8}项目")
+
+
+def _respectively(sentence: str, verb: int) -> list[list[str]]:
+    """"A分别与B、C签约" → [[A, B], [A, C]]; "A、B分别与企业签约" → [[A], [B]]."""
+    clause = sentence[_clause_start(sentence, verb) : verb]
+    at = clause.find("分别与")
+    if at < 0:
+        at = clause.find("分别同")
+    if at < 0:
+        return []
+    left = _split_parties(_LEAD.split(clause[:at])[-1])
+    right = _split_parties(clause[at + 3 :])
+    if len(right) >= 2:
+        return [[*left[:1], r] for r in right]
+    if len(left) >= 2:
+        return [[party, *right] for party in left]
+    return []
 
 
 def _signing_parties(sentence: str, verb: int) -> list[str]:
