@@ -157,7 +157,9 @@ _EN_GENERIC = words(
     governments region regions province provinces company companies enterprises firms partners
     cm rs rmb usd yuan dollars faqs recruiting student-athletes government-owned marking ten
     keeper gigafactory home news update today prnewswire newswire xinhua reuters afp ap vna
-    ians pti ani yonhap kyodo bernama"""
+    ians pti ani yonhap kyodo bernama one two three four five six seven eight nine ten eleven
+    twelve twenty thirty hundred dozens kenyan korean mexican american african nigerian
+    egyptian moroccan cuban chilean peruvian"""
 )
 _EN_NAV = re.compile(r"[>|»]")
 _EN_LEADING_VERB = re.compile(r"^(?:representing|marking|following|including|led by)\s+", re.I)
@@ -171,9 +173,19 @@ def _en_core(name: str) -> str:
     return name[: title.start()].strip(" ,;-")
 
 
+# "Yeongju City of South Korea": the country says where, not who.
+_EN_OF_PLACE = re.compile(
+    r"\b((?:city|province|county|district|prefecture|state|region|municipality))\s+of\s+(.+)$",
+    re.IGNORECASE,
+)
+
+
 def _en_one(name: str) -> str | None:
     name = _EN_LEADING_VERB.sub("", name.strip(" ,;:-"))
     name = _en_core(name)
+    of_place = _EN_OF_PLACE.search(name)
+    if of_place is not None and of_place.start() > 0 and is_place(of_place.group(2).strip()):
+        name = name[: of_place.end(1)]
     tokens = name.split()
     if not tokens or len(name) < 2 or _EN_NAV.search(name) or not re.search("[A-Za-z]", name):
         return None
@@ -203,6 +215,11 @@ def _en(name: str) -> list[str]:
         parts[0].endswith(")")
         or parts[0].rsplit(None, 1)[-1].lower().rstrip(".,") in ORG_WORDS
         or (" " in parts[0] and parts[1].split()[0].lower() in _EN_NAME_START)
+        or (
+            len(parts[0].split()) >= 2
+            and len(parts[1].split()) >= 2
+            and parts[1].rsplit(None, 1)[-1].lower().rstrip(".,") in ORG_WORDS
+        )
     ):
         # "Aspire Technologies and Zillion Labs", "University of Mumbai and University of
         # St. Louis": two names; "University of Science and Technology of China" stays one.

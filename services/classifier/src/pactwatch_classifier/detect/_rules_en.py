@@ -329,7 +329,7 @@ _PLURAL_OBJECT = re.compile(
 def _each_counterpart(
     lowered: str, toks: list[Token], ents: list[Entity], verb_start: int
 ) -> list[list[str]]:
-    """"A signed friendship agreements with B, C and D": A × B, A × C, A × D (a plural
+    """ "A signed friendship agreements with B, C and D": A × B, A × C, A × D (a plural
     object, or "respectively", distributes the counterparts)."""
     after = lowered[verb_start:]
     verb_end = after.find(" ")

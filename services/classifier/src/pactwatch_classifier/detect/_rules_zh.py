@@ -43,6 +43,8 @@ _MODAL_BEFORE = re.compile(
     r"[^，。；]{0,8}$"
 )
 _FUTURE_AFTER = re.compile(r"^(?:仪式)?(?:将|即将|拟)")
+# "双方将于下月在……正式签署": a date set for a signing, anywhere in the clause before it
+_PLANNED = re.compile(r"将于|拟于|计划于|预计于|定于|即将|有望于|将在")
 # "签订合同前", "签署任何合同之前", "签约时间": a clause about signing in general, or a noun
 # compound, does not report a signing.
 _PROCEDURE_AFTER = re.compile(
@@ -91,7 +93,11 @@ _ORG_VERBS = re.compile(
     r".*(?:见证|会见|签署|签约|签订|表示|出席|参加|举行|率队|调研|考察|拜访|走访|接待|来到|赴|携手|推动|支持|助力|围绕|带领|率领)"
 )
 
-_LAUNCH = re.compile(r"揭牌|揭幕|启动|成立|上线|开园|落成|授牌|启用|组建|挂牌|开通|发布|落地")
+_LAUNCH = re.compile(r"揭牌|揭幕|启动|成立|上线|开园|落成|授牌|启用|组建|挂牌|开通|发布|落地|发起")
+# "联盟由A、B等12家单位共同发起": the founders of a joint thing are its parties
+_FOUNDERS = re.compile(
+    r"由([^，。；]{2,80}?)(?:等\d*家?[^，。；]{0,6})?(?:共同|联合)?(?:发起|组建|成立|创办|共建)"
+)
 _LAUNCH_OBJECT = re.compile(
     r"平台|中心|联盟|基地|实验室|研究院|产业园|园区|工作站|联合体|基金|项目|机制|办公室|学院|"
     r"创新园|示范区|研究所"
@@ -105,7 +111,7 @@ _FORMED = re.compile(r"结成|建立|正式合作|联合成立|联合打造")
 _AGREE_INTENT = re.compile(r"达成.{0,8}(?:合作|共识|意向)")
 _INTENT = re.compile(
     r"(?:希望|愿|愿意|期待|同意|将|进一步|加强|深化|推动|拓展|探讨|寻求|深入|扩大|密切|加深)"
-    r"[^。；]{0,15}合作|就[^。；]{0,25}合作[^。；]{0,8}(?:交流|洽谈|探讨|座谈|会谈|沟通|磋商)"
+    r"[^。；]{0,30}合作|就[^。；]{0,25}合作[^。；]{0,8}(?:交流|洽谈|探讨|座谈|会谈|沟通|磋商)"
 )
 _MEETING = re.compile(
     r"会见|会谈|座谈|接见|拜会|考察|调研|来访|走访|接待|洽谈|交流|一行|拜访|访问|论坛|峰会|对接"
@@ -271,7 +277,12 @@ def _signing(sentence: str) -> list[tuple[str, int]]:
             continue  # "对协议的成功签署表示祝贺": a comment on a signing already reported
         if _CONDITION_BEFORE.search(before) and not re.search(r"在[^，。；]{1,12}$", before):
             continue
-        if _MODAL_BEFORE.search(before) or _FUTURE_AFTER.match(after):
+        clause = sentence[_clause_start(sentence, start) : start]
+        if (
+            _MODAL_BEFORE.search(before)
+            or _FUTURE_AFTER.match(after)
+            or _PLANNED.search(clause) is not None
+        ):
             verdicts.append(("intent", start))
             continue
         verdicts.append(("signed", start))
@@ -321,11 +332,17 @@ _PROJECT_SUBJECT = re.compile(r"项目$|等\d*个?[^，。；]{0,8}项目")
 
 
 def _respectively(sentence: str, verb: int) -> list[list[str]]:
-    """"A分别与B、C签约" → [[A, B], [A, C]]; "A、B分别与企业签约" → [[A], [B]]."""
+    """ "A分别与B、C签约" → [[A, B], [A, C]]; "A、B分别与企业签约" → [[A], [B]]."""
     clause = sentence[_clause_start(sentence, verb) : verb]
     at = clause.find("分别与")
     if at < 0:
         at = clause.find("分别同")
+    if at < 0 and clause.endswith("分别") and "与" in clause:
+        # "A与B、C分别签署": the list between 与 and 分别
+        split = clause.index("与")
+        left = _split_parties(_LEAD.split(clause[:split])[-1])
+        right = _split_parties(clause[split + 1 : -2])
+        return [[*left[:1], r] for r in right] if len(right) >= 2 else []
     if at < 0:
         return []
     left = _split_parties(_LEAD.split(clause[:at])[-1])
@@ -431,7 +448,9 @@ def _cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candida
             cameo = "043"
     if not cameo:
         return None
-    core = _signing_parties(sentence, anchor) if anchor > 0 else []
+    founders = _FOUNDERS.search(sentence)
+    core = _split_parties(founders.group(1)) if founders else []
+    core = core or (_signing_parties(sentence, anchor) if anchor > 0 else [])
     core = core or [p for p in _with_parties(sentence) if _ORG_END.search(p)]
     parties = list(dict.fromkeys(core + org_names(sentence)))
     if not core and cameo in _TALK_CODES and ctx.lead_parties:
