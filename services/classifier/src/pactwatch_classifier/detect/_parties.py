@@ -209,6 +209,13 @@ _EN_NAME_START = words(
 )
 
 
+# The second half of compound names: "Science and Technology Bureau", "Commerce and Industry".
+_EN_COMPOUND = words(
+    """industry industries commerce information trade development innovation engineering
+    culture tourism research education health sports transport communications"""
+)
+
+
 def _en(name: str) -> list[str]:
     parts = _EN_AND.split(name, maxsplit=1)
     if len(parts) == 2 and (
@@ -219,6 +226,7 @@ def _en(name: str) -> list[str]:
             len(parts[0].split()) >= 2
             and len(parts[1].split()) >= 2
             and parts[1].rsplit(None, 1)[-1].lower().rstrip(".,") in ORG_WORDS
+            and parts[1].split()[0].lower() not in ORG_WORDS | _EN_COMPOUND
         )
     ):
         # "Aspire Technologies and Zillion Labs", "University of Mumbai and University of
