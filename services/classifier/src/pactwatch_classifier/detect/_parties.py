@@ -34,6 +34,7 @@ _ZH_AGREEMENT = re.compile(r"协议|合同|备忘录|意向书|协定|框架|契
 _ZH_FRAGMENT = re.compile(
     r"的|了|把|被|将|为(?!民)|对(?!外)|以|于|在|是|有(?!限)|\d+\s*[个家对项批間间所校]|共同|推动|推进|"
     r"进行|打造|实现|开展|深化|加强|促进|提升|加快|培养|利用|相继|包括|积极|全面|更好|各项|方面|领域|"
+    r"给予|建设好|致力|成立|举行|召开|[一二三四五六七八九十百千几两多数第]+[个家批项所]|"
     r"工作|内容|强力|集中|开工|竣工|签约|签署|签订|举行|出席|见证|参加|活动|到访|前往|赴|率|带队|"
     r"欢迎|希望|表示|因此|继续|进一步|充分|走出|组织|挖掘|还|也|这|此|首页|>|电\s|报道|】|【|暨|若|欲|"
     r"查询|/|相关|方能|签请|"
@@ -112,6 +113,14 @@ def _person(name: str) -> bool:
     return len(name) in (2, 3) and name[0] in _ZH_SURNAMES and not is_place(name)
 
 
+_ZH_BROKEN = re.compile(r"[,，;；:：!?！？]|^(?:系|是|为|将|把|被|对|向|在|于|据|经|由|接|结合)")
+_ZH_ABSTRACT = re.compile(r"(?:发展|融合|投资|建设|合作|交流|城市|城区|地区)$")
+
+
+def _balanced(name: str) -> bool:
+    return name.count("(") == name.count(")") and name.count("（") == name.count("）")
+
+
 def _zh_one(name: str) -> list[str]:
     represents = _ZH_REPRESENTS.match(name)
     if represents is not None:  # "陈群国代表地信集团": the person speaks for the organisation
@@ -127,6 +136,8 @@ def _zh_one(name: str) -> list[str]:
         return []
     if _ZH_JOINT_OBJECT.search(name) or _ZH_SUBUNIT.match(name) or _ZH_EVENT.search(name):
         return []
+    if _ZH_BROKEN.search(name) or not _balanced(name) or _ZH_ABSTRACT.search(name):
+        return []  # a cut clause ("交流协约后,再度"), or an abstract noun ("产教融合发展")
     if _ZH_FRAGMENT.search(_ZH_LEGAL.sub("", name)):
         return []
     return [name]

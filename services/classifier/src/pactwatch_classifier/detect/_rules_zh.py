@@ -77,7 +77,9 @@ _TRAIL = re.compile(
     r"下午|\d{1,2}月\d{1,2}日|宣布|表示|称|计划|决定|将|拟|期待|希望|愿意|愿|"
     r"等\d*家?(?:企业|单位|机构)?|等)+$"
 )
-_CONNECTOR = re.compile(r"与|同|跟|和")
+_CONNECTOR = re.compile(r"与|(?<![协共相陪等合])同(?![时样步意比类等])|跟|和")
+# 与/同/跟 join the two sides of a signing; 同 inside 协同, 共同, 同时 does not.
+_PAIR_CONNECTOR = re.compile(r"与|(?<![协共相陪等合])同(?![时样步意比类等])|跟")
 _BAD_PARTY = re.compile(
     r"表示|指出|强调|率队|出席|参加|举行|介绍|认为|希望|会见|主持|致辞|活动|领域|"
     r"(?:大会|论坛|峰会|洽谈会|博览会|进博会|展会|仪式|会议)$"
@@ -362,7 +364,7 @@ def _signing_parties(sentence: str, verb: int) -> list[str]:
     clause = _TRAIL.sub("", sentence[cut:verb])
     if not clause or _PROJECT_SUBJECT.search(clause):
         return []
-    conn = re.search(r"与|同|跟", clause) or _CONNECTOR.search(clause)
+    conn = _PAIR_CONNECTOR.search(clause) or _CONNECTOR.search(clause)
     left = clause if conn is None else clause[: conn.start()]
     right = "" if conn is None else clause[conn.end() :]
     left = re.sub(r"(?:在|于)[^与和同跟]*$", "", left)
