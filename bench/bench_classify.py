@@ -1,6 +1,7 @@
 """Throughput of `classify` on ~4 KB articles built from the evaluation corpus.
 
     PYTHONPATH=services/classifier/src python bench/bench_classify.py [--seconds 6]
+        [--before OTHER_CHECKOUT/services/classifier/src/pactwatch_classifier/detect]
 
 Three article sets, each ~4 KB (UTF-8), timed separately:
 
@@ -18,7 +19,10 @@ Three article sets, each ~4 KB (UTF-8), timed separately:
 After a warm-up each loop is timed with process_time (CPU time of this process: the per-core
 figure) and with wall time, and beside it a bare baseline over the same articles (lower-case
 and split into sentences), so a figure reads as a ratio that the machine's speed divides out
-of. The sets are chosen by the corpus' gold labels, not by the classifier measured, so two
+of. With `--before`, another version's detector runs in alternating slices of the same
+articles in the same process and the ratio after/before is printed: the figure for "before
+and after" a change, steadier than two runs minutes apart. The sets are chosen by the corpus'
+gold labels, not by the classifier measured, so two
 versions of the classifier read the same articles. Peak RSS of the process is read from
 getrusage.
 """
@@ -26,6 +30,7 @@ getrusage.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import random
 import re
@@ -118,11 +123,68 @@ def measure(
     return done / cpu, done / wall, done
 
 
+def load_detector(folder: Path) -> Callable[..., object]:
+    """`classify` of another version's `detect/` package (a checkout's
+    services/classifier/src/pactwatch_classifier/detect), imported under its own name."""
+    spec = importlib.util.spec_from_file_location(
+        "before_detect", folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no detect package in {folder}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["before_detect"] = module
+    spec.loader.exec_module(module)
+    return module.classify  # type: ignore[no-any-return]
+
+
+def interleaved(
+    articles: list[tuple[str, str]],
+    seconds: float,
+    works: dict[str, Callable[[str, str], object]],
+) -> dict[str, float]:
+    """Articles per CPU second of each of `works`, measured in alternating slices of the same
+    articles, so a busy neighbour slows each of them alike."""
+    for work in works.values():
+        for title, text in articles[:300]:
+            work(title, text)
+    cpu = dict.fromkeys(works, 0.0)
+    done = dict.fromkeys(works, 0)
+    chunk = articles[: min(len(articles), 200)]
+    wall0 = time.perf_counter()
+    while time.perf_counter() - wall0 < seconds * len(works):
+        for name, work in works.items():
+            start = time.process_time()
+            for title, text in chunk:
+                work(title, text)
+            cpu[name] += time.process_time() - start
+            done[name] += len(chunk)
+    return {name: done[name] / cpu[name] for name in works}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=6.0, help="measuring time per set")
     parser.add_argument("--articles", type=int, default=2_000, help="distinct articles per set")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another version's detect/ folder: measure both in alternation, print the ratio",
+    )
     args = parser.parse_args(argv)
+    if args.before is not None:
+        before = load_detector(args.before)
+        for mode in ("repeated", "mixed", "event-bearing", "no-trigger", "mix-90/10"):
+            articles = build_articles(args.articles, mode)
+            rates = interleaved(
+                articles, args.seconds, {"after": classify, "before": before, "bare": bare}
+            )
+            print(
+                f"classify [{mode}]: after {rates['after']:,.0f}/s "
+                f"({rates['after'] / rates['bare']:.4f} of bare), before {rates['before']:,.0f}/s "
+                f"({rates['before'] / rates['bare']:.4f} of bare): after/before "
+                f"{rates['after'] / rates['before']:.2f}"
+            )
+        return 0
     for mode in ("repeated", "mixed", "event-bearing", "no-trigger", "mix-90/10"):
         articles = build_articles(args.articles, mode)
         avg_kb = sum(len(t.encode("utf-8")) for _, t in articles) / len(articles) / 1000

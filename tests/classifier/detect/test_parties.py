@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pactwatch_classifier.detect._parties import clean, gate, people
+from pactwatch_classifier.detect._parties import clean, gate, person
 
 pytestmark = pytest.mark.unit
 
@@ -76,9 +76,10 @@ def test_clean_keeps_order_and_drops_repeats() -> None:
 
 
 def test_people_are_known_with_their_organisation() -> None:
-    found = people(
+    text = (
         "Mayor Jim Brainard spoke. Wang Taihui, the mayor of the city of Xiangyang, and "
-        "Brainard signed the agreement."
+        "Brainard signed the agreement. Acme Logistics signed too."
     )
-    assert found["Brainard"] is None
-    assert found["Wang Taihui"] == "Xiangyang"
+    assert person(text, "Brainard") == (True, None)
+    assert person(text, "Wang Taihui") == (True, "Xiangyang")
+    assert person(text, "Acme Logistics") == (False, None)

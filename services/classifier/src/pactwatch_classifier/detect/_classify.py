@@ -9,11 +9,8 @@ by the rules, each distinct sentence once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from functools import cache
-from typing import Generic, TypeVar
 
 from . import _context, _genre, _lexicon, _rules_en, _rules_zh
 from ._amounts import find_amount
@@ -27,14 +24,13 @@ from ._merge import Event, merge
 from ._model import Classification, Detection, InvalidArticle, Label
 from ._parties import clean as clean_parties
 from ._parties import maybe_person
-from ._parties import people as titled_people
+from ._parties import person as titled_person
 from ._places import find_locations, is_place
 from ._script import original_spelling, to_simplified
 from ._sectors import find_sectors
 from ._slots_en import located
 from ._text import MAX_TEXT_CHARS, Layout, layout, lower_same_length, sanitize, words
 
-T = TypeVar("T")
 MAX_TITLE_CHARS = 2_000
 MAX_CANDIDATE_SENTENCES = 400
 _MAX_EVIDENCE_CHARS = 5_000
@@ -108,7 +104,7 @@ def classify(
         return Classification("none", language, ())
     events = merge(candidates)
     lead_date = _LeadDate(text, lay, published_at, ctx.ref_year)
-    people = _Once(lambda: titled_people(text))
+    people: dict[str, tuple[bool, str | None]] = {}
     detections = tuple(
         _enrich(event, title, text, source, lay, published_at, ctx.ref_year, lead_date, people)
         for event in events
@@ -139,31 +135,28 @@ def _candidates(
             break
     found: list[Candidate] = []
     # News repeats itself (the headline as the first line, a lead restated, syndicated
-    # paragraphs); the rules are pure functions of the sentence and the article context, so
-    # each distinct sentence is read once.
-    read: dict[tuple[str, str, frozenset[str]], list[Candidate]] = {}
+    # paragraphs): the rules are pure functions of the sentence and the article context, so
+    # each distinct sentence is read once, and a sentence said again is the same report: its
+    # occurrences become further evidence spans of the candidates of its first occurrence.
+    read: dict[tuple[str, frozenset[str]], list[Candidate]] = {}
     for idx in sorted(flags):
         start, end = lay.sentences[idx]
         sentence, lowered_sentence = text[start:end], lowered[start:end]
-        key = (sentence, lowered_sentence, frozenset(flags[idx]))
-        chosen = read.get(key)
-        if chosen is None:
-            chosen = read[key] = _read_sentence(sentence, lowered_sentence, ctx, key[2])
+        key = (sentence, frozenset(flags[idx]))
+        seen = read.get(key)
+        if seen is not None:
+            for cand in seen:
+                if len(cand.spans) < _MAX_SPANS:
+                    cand.spans.append((start, end))
+            continue
+        chosen = read[key] = _read_sentence(sentence, lowered_sentence, ctx, key[1])
         paragraph = lay.paragraph_of(start)
         headline = _is_headline(sentence, idx, title)
         for cand in chosen:
-            found.append(
-                replace(
-                    cand,
-                    core=list(cand.core),
-                    parties=list(cand.parties),
-                    spans=[(start, end)],
-                    paragraph=paragraph,
-                    sentence=idx,
-                    headline=headline,
-                    restates=cand.restates and not headline,
-                )
-            )
+            cand.spans = [(start, end)]
+            cand.paragraph, cand.sentence, cand.headline = paragraph, idx, headline
+            cand.restates = cand.restates and not headline
+        found.extend(chosen)
     return found
 
 
@@ -241,19 +234,6 @@ def _lead_parties(text: str, lay: Layout) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))[:4]
 
 
-class _Once(Generic[T]):
-    """A value computed on first use, at most once per article."""
-
-    def __init__(self, compute: Callable[[], T]) -> None:
-        self._compute: Callable[[], T] | None = compute
-        self._value: T | None = None
-
-    def get(self) -> T:
-        if self._compute is not None:
-            self._value, self._compute = self._compute(), None
-        return self._value  # type: ignore[return-value]
-
-
 class _LeadDate:
     """The first date of the article's opening sentences, computed once when first needed."""
 
@@ -282,7 +262,7 @@ def _enrich(
     published_at: datetime | None,
     ref_year: int | None,
     lead_date: _LeadDate,
-    people: _Once[dict[str, str | None]],
+    people: dict[str, tuple[bool, str | None]],
 ) -> Detection:
     spans = sorted(set(event.spans))[:_MAX_SPANS]
     evidence = " ".join(text[s:e] for s, e in spans)[:_MAX_EVIDENCE_CHARS]
@@ -301,8 +281,12 @@ def _enrich(
     locations = find_locations(evidence)
     named = []
     for party in event.parties:
-        if maybe_person(party) and party in people.get():  # a person: their organisation
-            party = people.get()[party] or ""
+        if maybe_person(party):
+            if party not in people:
+                people[party] = titled_person(text, party)
+            is_person, organisation = people[party]
+            if is_person:  # "Brainard signed": the mayor's city, or nobody
+                party = organisation or ""
         if party and party not in named:
             named.append(party)
     named = named[:_MAX_PARTIES]

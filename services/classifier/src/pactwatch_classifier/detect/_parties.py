@@ -268,14 +268,14 @@ _EN_TITLE_WORDS = (
     r"ambassador|consul|commissioner|senator|chancellor|head|chief|founder|ceo|professor|"
     r"vice governor|vice mayor|deputy mayor)"
 )
-_EN_TITLED = re.compile(
+_EN_TITLE_BEFORE = re.compile(
     r"\b(?:Mayor|President|Secretary|Minister|Governor|Chairman|Chairwoman|Director|Premier|"
     r"Ambassador|Consul|Commissioner|Senator|Chancellor|Mr|Mrs|Ms|Dr|Prof)\.?\s+"
-    r"((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)"
+    r"(?:[A-Z][\w'’.-]*\s+){0,2}$"
 )
-# "Wang Taihui, the mayor of the city of Xiangyang": the person and whom they speak for.
-_EN_APPOSITIVE = re.compile(
-    r"\b((?:[A-Z][\w'’.-]*\s+){1,2}[A-Z][\w'’-]+),\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?i:"
+# ", the mayor of the city of Xiangyang": whom the person speaks for.
+_EN_APPOSITIVE_AFTER = re.compile(
+    r"(?:\s+[A-Z][\w'’-]+)?,\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?i:"
     + _EN_TITLE_WORDS
     + r")\b(?:\s+of\s+(?:the\s+)?(?:city\s+of\s+|province\s+of\s+)?"
     r"((?:[A-Z][\w'’.-]*(?:\s+(?:of\s+)?(?=[A-Z]))?)+))?"
@@ -292,21 +292,18 @@ def maybe_person(name: str) -> bool:
     )
 
 
-def people(text: str) -> dict[str, str | None]:
-    """Names the article gives a personal title ("Mayor Jim Brainard", "Jim Brainard, head
-    of ...") with the organisation they speak for where it is named: so a later "Brainard
-    signed" is read as the person's organisation, or dropped."""
-    found: dict[str, str | None] = {}
-    for match in _EN_TITLED.finditer(text):
-        name = match.group(1)
-        found.setdefault(name, None)
-        found.setdefault(name.rsplit(None, 1)[-1], None)
-    for match in _EN_APPOSITIVE.finditer(text):
-        name, org = match.group(1), match.group(2)
-        if not name[0].isupper():
-            continue
-        org = org.strip() if org and org[0].isupper() else None
-        for key in (name, name.rsplit(None, 1)[-1]):
-            if found.get(key) is None:
-                found[key] = org
-    return found
+def person(text: str, name: str) -> tuple[bool, str | None]:
+    """Whether the article gives `name` a personal title somewhere ("Mayor Jim Brainard",
+    "Jim Brainard, head of ..."), and the organisation the person speaks for where it is
+    named: so "Brainard signed" is read as that organisation, or dropped."""
+    found = False
+    for match in re.finditer(r"\b" + re.escape(name) + r"\b", text):
+        after = _EN_APPOSITIVE_AFTER.match(text, match.end(), match.end() + 160)
+        if after is not None:
+            org = after.group(1)
+            if org and org.strip():
+                return True, org.strip()
+            found = True
+        if _EN_TITLE_BEFORE.search(text, max(0, match.start() - 50), match.start()):
+            found = True
+    return found, None

@@ -170,9 +170,11 @@ def _titled_deals(sentence: str) -> list[list[str]]:
 def _listed_deals(sentence: str) -> list[Candidate]:
     """One signing per pair when a sentence about signing lists two or more pairs (or
     several agreement titles that name their parties)."""
-    titled = _titled_deals(sentence)
+    titled = _titled_deals(sentence) if sentence.count("《") >= 2 else []
     if titled:
         return [Candidate("signing", "057", 0.9, p, p) for p in titled]
+    if sum(sentence.count(c) for c in "与同和") < 2:
+        return []  # two pairs need two connectors
     pairs = []
     for match in _DEAL_PAIR.finditer(sentence):
         left = _LEAD.split(match.group(1))[-1]

@@ -39,9 +39,18 @@ def _table() -> tuple[dict[int, str], re.Pattern[str]]:
     return table, re.compile("[" + "".join(map(chr, table)) + "]")
 
 
+_MIN_TRADITIONAL = 3  # simplified text now and then holds a variant (昇, 著); a page doesn't
+
+
 def has_traditional(text: str) -> bool:
-    """Whether `text` holds a character that reads differently in simplified Chinese."""
-    return not text.isascii() and _table()[1].search(text) is not None
+    """Whether `text` is written in traditional characters: it holds several characters
+    that read differently in simplified Chinese (in its first 2,000 characters)."""
+    if text.isascii():
+        return False
+    pattern = _table()[1]
+    if pattern.search(text) is None:
+        return False
+    return len(pattern.findall(text, 0, 2_000)) >= _MIN_TRADITIONAL
 
 
 def to_simplified(text: str) -> str:

@@ -180,7 +180,7 @@ def _furniture(text: str) -> list[tuple[int, int]]:
         list_like = short and stripped[-1] not in _TERMINAL
         header = short and (
             (stripped[-1] not in _SENTENCE_END and _FURNITURE_HEADER.match(stripped) is not None)
-            or _BREADCRUMB.search(stripped) is not None
+            or ((">" in stripped or "»" in stripped) and _BREADCRUMB.search(stripped) is not None)
         )
         if header:
             if run_len and (forced or run_len >= _LIST_RUN_MIN):
