@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pactwatch_classifier.detect import classify
@@ -44,3 +46,19 @@ def test_traditional_article_is_classified_like_its_simplified_form() -> None:
     assert "澳門特區政府" in parties and all(p in TRADITIONAL for p in parties)
     start, end = trad.events[0].evidence_spans[0]
     assert trad.events[0].evidence.startswith(TRADITIONAL[start:end][:10])
+
+
+def test_every_traditional_corpus_article_reads_like_its_simplified_form() -> None:
+    import opencc
+
+    from pactwatch_classifier.evaluation import load_corpus
+
+    to_simplified_text = opencc.OpenCC("t2s").convert
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    traditional = [e for e in load_corpus(corpus) if e.script == "traditional"]
+    assert len(traditional) >= 10
+    for example in traditional:
+        trad = classify(example.title, example.text)
+        simp = classify(to_simplified_text(example.title), to_simplified_text(example.text))
+        assert trad.label == simp.label, example.id
+        assert [e.fingerprint for e in trad.events] == [e.fingerprint for e in simp.events]

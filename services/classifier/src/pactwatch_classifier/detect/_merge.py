@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from ._candidate import Candidate
 from ._fingerprint import normalise_party
+from ._model import EventType
 from ._places import is_place
 from ._text import words
 
@@ -42,7 +43,7 @@ _GENERIC = words(
 
 @dataclass(slots=True)
 class Event:
-    type: str
+    type: EventType
     cameo: str
     strength: float
     core: list[str]

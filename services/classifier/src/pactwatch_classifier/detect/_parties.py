@@ -72,7 +72,7 @@ def _abbreviation_pair(name: str) -> list[str] | None:
     """ "京澳" → 北京, 澳门; "中澳" → 中国, 澳大利亚 (澳 is Macao beside a Chinese place)."""
     if len(name) != 2 or name[0] == name[1]:
         return None
-    first, second = name
+    first, second = name[0], name[1]
     if first not in _ZH_ABBREVIATIONS or second not in {*_ZH_ABBREVIATIONS, "澳"}:
         return None
     if second == "澳":
