@@ -54,8 +54,11 @@ fmt: install ## Format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-eval: install ## Classifier quality on the labelled corpus and the seeds; fails below F1 0.95 / party recall 0.85
-	$(BIN)/python -m pactwatch_classifier.evaluation --check
+eval: install ## Classifier quality on the repository corpus and the seeds (fails below the bar), and on REAL if given
+	$(BIN)/python -m pactwatch_classifier.evaluation --check $(if $(REAL),--real $(REAL))
+
+eval-real: install ## Classifier quality on the real development set: make eval-real REAL=../real/texts.jsonl (texts stay outside the repo)
+	$(BIN)/python -m pactwatch_classifier.evaluation --real $(or $(REAL),../real/texts.jsonl) --errors
 
 bench: install ## The whole pipeline: articles/s vs the bare-Kafka ceiling, latency, CPU and RSS per service; appends bench/RESULTS.md
 	$(BIN)/python bench/bench_pipeline.py
@@ -85,4 +88,4 @@ kafka-stop: ## Stop the dev Kafka broker
 clean: ## Remove the virtualenv, Kafka jars and local data
 	rm -rf $(VENV) deploy/kafka/lib .data .demo
 
-.PHONY: help install system-deps dashboards k8s-render run test test-unit lint fmt eval bench bench-classifier bench-notifier bench-crawler bench-extract bench-filters kafka-start kafka-stop clean
+.PHONY: help install system-deps dashboards k8s-render run test test-unit lint fmt eval eval-real bench bench-classifier bench-notifier bench-crawler bench-extract bench-filters kafka-start kafka-stop clean

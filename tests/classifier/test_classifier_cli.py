@@ -67,7 +67,7 @@ def test_cli_contract_with_bad_lines_in_the_middle() -> None:
     assert first["id"] == "a1" and first["label"] == "signing"
     event = first["events"][0]
     assert set(event) == {
-        "type", "cameo", "confidence", "parties", "evidence", "evidence_spans",
+        "type", "cameo", "confidence", "parties", "party_keys", "evidence", "evidence_spans",
         "locations", "amount", "date", "sectors", "fingerprint",
     }  # fmt: skip
     assert event["amount"] == {"value": 1200000000, "currency": "CNY"}

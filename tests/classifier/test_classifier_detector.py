@@ -425,7 +425,7 @@ def test_to_dict_is_json_ready() -> None:
     assert json.loads(json.dumps(data)) == data
     event = data["events"][0]
     assert set(event) == {
-        "type", "cameo", "confidence", "parties", "evidence", "evidence_spans",
+        "type", "cameo", "confidence", "parties", "party_keys", "evidence", "evidence_spans",
         "locations", "amount", "date", "sectors", "fingerprint",
     }  # fmt: skip
     assert isinstance(event["parties"], list) and isinstance(event["evidence_spans"][0], list)

@@ -83,6 +83,9 @@ class Event(_Message):
     parties: Annotated[
         list[Annotated[str, StringConstraints(max_length=300)]], Field(max_length=50)
     ]
+    party_keys: Annotated[
+        list[Annotated[str, StringConstraints(max_length=300)]], Field(max_length=50)
+    ] = Field(default_factory=list)
     evidence: Annotated[str, StringConstraints(max_length=5000)]
     evidence_spans: Annotated[
         list[tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]],

@@ -44,6 +44,7 @@ def to_events(article: Article, result: Classification, now: datetime | None = N
                 cameo=d.cameo,
                 confidence=d.confidence,
                 parties=[p[:300] for p in d.parties[:50]],
+                party_keys=[k[:300] for k in d.party_keys[:50]],
                 evidence=d.evidence[:5000],
                 evidence_spans=[tuple(s) for s in d.evidence_spans][:20],
                 locations=[loc[:300] for loc in d.locations[:50]],

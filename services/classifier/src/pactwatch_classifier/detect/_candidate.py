@@ -25,3 +25,7 @@ class Candidate:
     paragraph: int = 0
     sentence: int = 0
     explicit: bool = True  # an agreement noun or a concrete step was named
+    headline: bool = False  # the article's headline line
+    restates: bool = False  # a definite reference: "the agreement", 该协议, 此次签约
+    new: bool = False  # "also", "another", 同时, 还与: a further agreement
+    umbrella: bool = False  # a batch ceremony or "several signings": specific ones win

@@ -9,20 +9,26 @@ by the rules, each distinct sentence once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 
-from . import _context, _lexicon, _rules_en, _rules_zh
+from . import _context, _genre, _lexicon, _rules_en, _rules_zh
 from ._amounts import find_amount
 from ._candidate import Candidate
 from ._dates import find_date
 from ._entities import entities, is_party
-from ._fingerprint import fingerprint, normalise_party
+from ._fingerprint import fingerprint
+from ._keys import party_key
 from ._language import detect_language
-from ._model import Classification, Detection, EventType, InvalidArticle, Label
+from ._merge import Event, merge
+from ._model import Classification, Detection, InvalidArticle, Label
+from ._parties import clean as clean_parties
+from ._parties import maybe_person
+from ._parties import person as titled_person
 from ._places import find_locations, is_place
+from ._script import original_spelling, to_simplified
 from ._sectors import find_sectors
+from ._slots_en import located
 from ._text import MAX_TEXT_CHARS, Layout, layout, lower_same_length, sanitize, words
 
 MAX_TITLE_CHARS = 2_000
@@ -41,19 +47,6 @@ _TITLE_COOP = re.compile(
     r"\b(?:co-?operat\w*|partner\w*|collaborat\w*|alliance|launch\w*|unveil\w*)|合作|揭牌|携手",
     re.I,
 )
-
-
-@dataclass(slots=True)
-class _Event:
-    type: EventType
-    cameo: str
-    strength: float
-    core: list[str]
-    parties: list[str]
-    spans: list[tuple[int, int]]
-    sentences: list[int]
-    paragraphs: set[int] = field(default_factory=set)
-    explicit: bool = True
 
 
 def classify(
@@ -88,9 +81,16 @@ def classify(
     lowered = lower_same_length(text)
     if not _lexicon.has_trigger(lowered):
         return Classification("none", language, ())
+    # The rules read simplified characters; evidence and parties come from `source`.
+    source = text
+    text, title = to_simplified(text), to_simplified(title)
+    if text is not source:
+        lowered = lower_same_length(text)
     scan = _lexicon.scan(lowered)
     if title:
         scan.context.update(_lexicon.scan(lower_same_length(title)).context)
+    if _genre.veto(title, text, scan) is not None:
+        return Classification("none", language, ())
     lay = layout(text)
     ctx = _context.build(
         scan,
@@ -99,13 +99,15 @@ def classify(
         published_at.year if published_at is not None else None,
         cache(lambda: _lead_parties(text, lay)),
     )
-    candidates = _candidates(text, lowered, lay, scan, ctx)
+    candidates = _candidates(title, text, lowered, lay, scan, ctx)
     if not candidates:
         return Classification("none", language, ())
-    events = _merge(candidates)
+    events = merge(candidates)
     lead_date = _LeadDate(text, lay, published_at, ctx.ref_year)
+    people: dict[str, tuple[bool, str | None]] = {}
     detections = tuple(
-        _enrich(event, title, text, lay, published_at, ctx.ref_year, lead_date) for event in events
+        _enrich(event, title, text, source, lay, published_at, ctx.ref_year, lead_date, people)
+        for event in events
     )
     label: Label
     if any(d.type == "signing" for d in detections):
@@ -118,7 +120,7 @@ def classify(
 
 
 def _candidates(
-    text: str, lowered: str, lay: Layout, scan: _lexicon.Scan, ctx: _context.Context
+    title: str, text: str, lowered: str, lay: Layout, scan: _lexicon.Scan, ctx: _context.Context
 ) -> list[Candidate]:
     flags: dict[int, set[str]] = {}
     for pos, category, _word in scan.triggers:
@@ -133,32 +135,48 @@ def _candidates(
             break
     found: list[Candidate] = []
     # News repeats itself (the headline as the first line, a lead restated, syndicated
-    # paragraphs); the rules are pure functions of the sentence and the article context, so
-    # each distinct sentence is read once.
-    read: dict[tuple[str, str, frozenset[str]], list[Candidate]] = {}
+    # paragraphs): the rules are pure functions of the sentence and the article context, so
+    # each distinct sentence is read once, and a sentence said again is the same report: its
+    # occurrences become further evidence spans of the candidates of its first occurrence.
+    read: dict[tuple[str, frozenset[str]], list[Candidate]] = {}
     for idx in sorted(flags):
         start, end = lay.sentences[idx]
         sentence, lowered_sentence = text[start:end], lowered[start:end]
-        key = (sentence, lowered_sentence, frozenset(flags[idx]))
-        chosen = read.get(key)
-        if chosen is None:
-            chosen = read[key] = _read_sentence(sentence, lowered_sentence, ctx, key[2])
+        key = (sentence, frozenset(flags[idx]))
+        seen = read.get(key)
+        if seen is not None:
+            for cand in seen:
+                if len(cand.spans) < _MAX_SPANS:
+                    cand.spans.append((start, end))
+            continue
+        chosen = read[key] = _read_sentence(sentence, lowered_sentence, ctx, key[1])
         paragraph = lay.paragraph_of(start)
+        headline = _is_headline(sentence, idx, title)
         for cand in chosen:
-            found.append(
-                Candidate(
-                    cand.type,
-                    cand.cameo,
-                    cand.strength,
-                    list(cand.core),
-                    list(cand.parties),
-                    [(start, end)],
-                    paragraph,
-                    idx,
-                    cand.explicit,
-                )
-            )
+            cand.spans = [(start, end)]
+            cand.paragraph, cand.sentence, cand.headline = paragraph, idx, headline
+            cand.restates = cand.restates and not headline
+        found.extend(chosen)
     return found
+
+
+_RESTATES = re.compile(
+    r"\b(?:the|this|that|these|such|said)\s+(?:[\w'-]+\s+){0,3}(?:agreements?|deals?|contracts?|"
+    r"memorand(?:um|a)|mous?|pacts?|accords?|documents?|partnership|treaty|letters? of intent)\b|"
+    r"此次|本次|这次|该协议|该合同|这一|此项|上述|协议签署|签约后|签署后|双方(?:签署|签订|签约)"
+)
+_NEW = re.compile(
+    r"\b(?:also|another|separately|in addition|additionally|meanwhile|further|other)\b|同时|还与|"
+    r"还同|此外|另外|另有|并与|也与|又与|分别与"
+)
+
+
+def _is_headline(sentence: str, index: int, title: str) -> bool:
+    """The headline: the title repeated in the text, or a short unpunctuated first line."""
+    if title and sentence.strip() == title.strip():
+        return True
+    limit = 40 if _HAN.search(sentence) else 150
+    return index == 0 and len(sentence) <= limit and sentence.rstrip()[-1:] not in "。.!?！？；;"
 
 
 def _read_sentence(
@@ -181,7 +199,16 @@ def _read_sentence(
         )
         if english and (not chosen or any(c.type == "signing" for c in english)):
             chosen = english
-    return chosen
+    restates = _RESTATES.search(lowered) is not None
+    new = _NEW.search(re.split(r"[,，;；]", lowered, maxsplit=1)[0]) is not None
+    gated = []
+    for cand in chosen:
+        cand.core, cand.parties = clean_parties(cand.core), clean_parties(cand.parties)
+        if cand.type == "cooperation" and not cand.parties:
+            continue  # a cooperation step is between named parties
+        cand.restates, cand.new = restates, cand.new or new
+        gated.append(cand)
+    return gated
 
 
 def _lead_parties(text: str, lay: Layout) -> tuple[str, ...]:
@@ -195,114 +222,16 @@ def _lead_parties(text: str, lay: Layout) -> tuple[str, ...]:
         if _HAN.search(sentence):
             names += _rules_zh.org_names(sentence)
         else:
-            _toks, ents = entities(sentence)
-            names += [e.text for e in ents if is_party(e) and (e.kind == "org" or is_place(e.text))]
+            toks, ents = entities(sentence)
+            names += [
+                e.text
+                for e in ents
+                if is_party(e) and (e.kind == "org" or is_place(e.text)) and not located(toks, e)
+            ]
         taken += 1
         if taken >= 3 or len(names) >= 4:
             break
     return tuple(dict.fromkeys(names))[:4]
-
-
-@lru_cache(maxsize=8192)
-def _key(name: str) -> str | None:
-    for token in normalise_party(name).split():
-        if token not in _GENERIC and not is_place(token.title()) and len(token) > 2:
-            return token
-    return None
-
-
-@lru_cache(maxsize=16384)
-def _same_party(a: str, b: str) -> bool:
-    na, nb = normalise_party(a), normalise_party(b)
-    if not na or not nb:
-        return False
-    if na == nb:
-        return True
-    short, long_ = (na, nb) if len(na) <= len(nb) else (nb, na)
-    if len(short) >= 3 and (
-        f" {short} " in f" {long_} " or (_HAN.search(short) and short in long_)
-    ):
-        return True
-    ka, kb = _key(a), _key(b)
-    return ka is not None and ka == kb
-
-
-def _contains(longer: str, shorter: str) -> bool:
-    return normalise_party(shorter) in normalise_party(longer)
-
-
-def _covers(small: list[str], large: list[str]) -> bool:
-    return all(any(_same_party(p, q) for q in large) for p in small)
-
-
-def _compatible(event: _Event, cand: Candidate) -> bool:
-    if event.type != cand.type:
-        return False
-    if not event.parties or not cand.parties:
-        return cand.paragraph in event.paragraphs and cand.sentence - event.sentences[-1] <= 2
-    small, large = (
-        (cand.parties, event.parties)
-        if len(cand.parties) <= len(event.parties)
-        else (event.parties, cand.parties)
-    )
-    if not _covers(small, large):
-        return False
-    return (
-        cand.paragraph in event.paragraphs
-        or min(len(cand.parties), len(event.parties)) >= 2
-        or event.sentences[0] <= 1
-        or cand.sentence <= 1
-    )
-
-
-def _merge(cands: list[Candidate]) -> list[_Event]:
-    events: list[_Event] = []
-    for cand in cands:
-        target = next((e for e in events if _compatible(e, cand)), None)
-        if target is None:
-            events.append(
-                _Event(
-                    cand.type,
-                    cand.cameo,
-                    cand.strength,
-                    list(cand.core),
-                    list(cand.parties),
-                    list(cand.spans),
-                    [cand.sentence],
-                    {cand.paragraph},
-                    cand.explicit,
-                )
-            )
-            continue
-        target.spans.extend(cand.spans)
-        target.sentences.append(cand.sentence)
-        target.paragraphs.add(cand.paragraph)
-        if not target.core and cand.core:
-            target.core = list(cand.core)
-        for party in cand.parties:
-            same = [i for i, p in enumerate(target.parties) if _same_party(party, p)]
-            if not same:
-                target.parties.append(party)
-            elif len(party) > len(target.parties[same[0]]) and _contains(
-                party, target.parties[same[0]]
-            ):
-                target.parties[same[0]] = party  # keep the fuller name
-        if cand.strength > target.strength:
-            target.strength, target.cameo = cand.strength, cand.cameo
-        target.explicit = target.explicit or cand.explicit
-    # A party-less mention ("witnessed the signing of several projects") is an umbrella for
-    # the specific events when there are any.
-    typed_with_parties = {e.type for e in events if e.parties}
-    events = [e for e in events if e.parties or e.type not in typed_with_parties]
-    signings = [e for e in events if e.type == "signing"]
-    if signings:
-        events = [
-            e
-            for e in events
-            if e.type == "signing"
-            or not any(_covers([p], s.parties) for s in signings for p in e.parties)
-        ]
-    return events
 
 
 class _LeadDate:
@@ -325,13 +254,15 @@ class _LeadDate:
 
 
 def _enrich(
-    event: _Event,
+    event: Event,
     title: str,
     text: str,
+    source: str,
     lay: Layout,
     published_at: datetime | None,
     ref_year: int | None,
     lead_date: _LeadDate,
+    people: dict[str, tuple[bool, str | None]],
 ) -> Detection:
     spans = sorted(set(event.spans))[:_MAX_SPANS]
     evidence = " ".join(text[s:e] for s, e in spans)[:_MAX_EVIDENCE_CHARS]
@@ -348,7 +279,18 @@ def _enrich(
     paragraph_text = " ".join(_paragraph(text, lay, p) for p in sorted(event.paragraphs))
     sectors = find_sectors(paragraph_text[:3000])
     locations = find_locations(evidence)
-    parties = tuple(event.parties[:_MAX_PARTIES])
+    named = []
+    for party in event.parties:
+        if maybe_person(party):
+            if party not in people:
+                people[party] = titled_person(text, party)
+            is_person, organisation = people[party]
+            if is_person:  # "Brainard signed": the mayor's city, or nobody
+                party = organisation or ""
+        if party and party not in named:
+            named.append(party)
+    named = named[:_MAX_PARTIES]
+    parties = tuple(original_spelling(p, text, source, spans[0][0]) for p in named)
     confidence = event.strength
     if len(parties) >= 2:
         confidence += 0.05
@@ -366,7 +308,10 @@ def _enrich(
         cameo=event.cameo,
         confidence=confidence,
         parties=parties,
-        evidence=evidence,
+        party_keys=tuple(party_key(p) for p in named),
+        evidence=evidence
+        if text is source
+        else " ".join(source[s:e] for s, e in spans)[:_MAX_EVIDENCE_CHARS],
         evidence_spans=tuple(spans),
         locations=locations,
         amount=amount,

@@ -8,12 +8,6 @@ from dataclasses import dataclass
 
 from . import _lexicon as lx
 
-_OPINION = re.compile(
-    r"\b(?:opinion|commentary|editorial|op-ed|viewpoint|column(?:ist)?|analysis|"
-    r"the author is|the writer is|views expressed|letter to the editor)\b|评论|社论|观点|时评|"
-    r"作者系|本文仅代表",
-    re.IGNORECASE,
-)
 # A year is a run of exactly four digits starting "19" or "20"; finding digit runs and
 # filtering them is several times faster than the equivalent lookaround regex
 # (?<!\d)((?:19|20)\d\d)(?!\d), which sre tries at every position.
@@ -27,7 +21,6 @@ class Context:
     sports: bool
     scam: bool
     earnings: bool
-    opinion: bool
     meeting: bool
     ref_year: int | None
     lead: Callable[[], tuple[str, ...]] = tuple
@@ -46,7 +39,6 @@ def build(
     lead: Callable[[], tuple[str, ...]] = tuple,
 ) -> Context:
     sports_words = scan.context_words.get(lx.SPORTS, set())
-    head = title + "\n" + text[:300]
     ref_year = published_year
     if ref_year is None:
         runs = _DIGITS.findall(text[:20000])
@@ -57,7 +49,6 @@ def build(
         sports=scan.context[lx.SPORTS] >= 3 and len(sports_words) >= 2,
         scam=scan.context[lx.SCAM] >= 2,
         earnings=scan.context[lx.EARNINGS] >= 3,
-        opinion=_OPINION.search(head) is not None,
         meeting=scan.context[lx.MEETING] >= 1,
         ref_year=ref_year,
         lead=lead,

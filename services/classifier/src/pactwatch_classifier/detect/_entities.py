@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ._places import PLACE_FIRST_WORDS
+from ._places import PLACE_FIRST_PAIRS, PLACE_FIRST_WORDS, PLACE_NAMES
 from ._text import words
 
 Kind = Literal["org", "person", "event", "name"]
@@ -51,7 +51,7 @@ _TITLES = words(
     officer partner managing leader member senator congressman academician dean principal
     chancellor envoy attaché attache captain king queen prince princess sheikh"""
 )
-_ORG_WORDS = words(
+ORG_WORDS = words(
     """group company companies co. co ltd ltd. inc inc. corp corp. corporation bank university
     institute center centre zone district city county province government ministry committee
     commission association chamber fund park hospital academy bureau administration
@@ -65,7 +65,8 @@ _ORG_WORDS = words(
     power grid petroleum oil mining resources investment investments development platform
     incubator cluster commerce llc plc gmbh ag s.a. enterprise enterprises manufacturing
     semiconductor semiconductors microelectronics electric robotics software cloud data town
-    village state region prefecture area province municipal people's"""
+    village state region prefecture area province municipal people's consulting studio studios
+    services shipping airways ports terminal terminals"""
 )
 _EVENT_WORDS = words(
     """expo forum conference summit fair exhibition festival games week ceremony meeting
@@ -144,7 +145,11 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
     n = len(toks)
     while i < n:
         tok = toks[i]
-        if not _is_cap(tok) or _bare(tok.lower) in _STOP:
+        if not _is_cap(tok) or (
+            _bare(tok.lower) in _STOP
+            # "New York", "New Zealand": a stop word that starts a known place name
+            and not (i + 1 < n and f"{tok.text} {toks[i + 1].text}" in PLACE_FIRST_PAIRS)
+        ):
             i += 1
             continue
         j = i + 1
@@ -155,6 +160,8 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                 break
             cur = toks[j]
             if _is_cap(cur) and _bare(cur.lower) not in _BREAK:
+                if toks[j - 1].text.startswith("(") and _bare(cur.lower) not in ORG_WORDS:
+                    break  # "Union of ... Municipalities (TDBB) Uğur Altay": a person follows
                 j += 1
                 continue
             if cur.text.startswith("(") and len(cur.text) > 2 and _is_cap_text(cur.text[1:]):
@@ -171,7 +178,7 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                 if cur.lower == "and" and ok:
                     left_last = _bare(toks[j - 1].lower)
                     ok = (
-                        left_last not in _ORG_WORDS
+                        left_last not in ORG_WORDS
                         and (has_of or _org_ahead(toks, k))
                         # "Orbitum Aerospace and Nantong University": a place starts a new name.
                         and _bare(toks[k].lower) not in PLACE_FIRST_WORDS
@@ -185,7 +192,7 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                     continue
             break
         entity = _make_entity(sentence, toks, i, j, quoted[i])
-        if entity is not None:
+        if entity is not None and not _dateline(toks, i, j, entity):
             found.append(entity)
         i = j
     return toks, found
@@ -202,10 +209,20 @@ _BREAK = words(
 )
 
 
+def _dateline(toks: list[Token], i: int, j: int, entity: Entity) -> bool:
+    """ "BELGRADE, March 3 --", "WUXI, China, Dec. 10": the place opening a news item, not a
+    name in it."""
+    after = j < len(toks) and toks[j].text in (",", "–", "—")
+    if i == 0:
+        return entity.text.isupper() and len(entity.text) > 3 and after
+    opened = len(toks) > 1 and toks[0].text.isupper() and len(toks[0].text) > 3
+    return i == 2 and opened and toks[1].text == "," and after and entity.text in PLACE_NAMES
+
+
 def _org_ahead(toks: list[Token], k: int) -> bool:
     """Whether the capitalised run starting at token k contains an organisation word."""
     while k < len(toks) and _is_cap(toks[k]) and _bare(toks[k].lower) not in _BREAK:
-        if _bare(toks[k].lower) in _ORG_WORDS:
+        if _bare(toks[k].lower) in ORG_WORDS:
             return True
         k += 1
     return False
@@ -279,11 +296,14 @@ def _kind(
     words: list[str], titled: bool, sentence: str, end: int, toks: list[Token], j: int
 ) -> Kind:
     last = words[-1]
-    if last in _EVENT_WORDS or (
-        len(words) > 1 and words[-1].isdigit() and words[-2] in _EVENT_WORDS
-    ):
+    head = words[: words.index("of")] if "of" in words else words
+    if (
+        last in _EVENT_WORDS
+        or (len(words) > 1 and words[-1].isdigit() and words[-2] in _EVENT_WORDS)
+        or (len(head) < len(words) and any(w in _EVENT_WORDS for w in head))
+    ):  # "Annual Meeting of Summer Davos" is a meeting
         return "event"
-    has_org = any(w in _ORG_WORDS for w in words)
+    has_org = any(w in ORG_WORDS for w in words)
     if has_org:
         return "org"
     if titled:

@@ -1,10 +1,12 @@
 """Stable event ids: the same signing reported by several sources gets the same fingerprint.
 
-The fingerprint hashes the event type, the normalised names of the parties and the date.
-Normalisation removes what sources vary freely: case, punctuation, articles, legal forms
-("Co., Ltd.", "有限公司"), and the administrative filler around a government's name
-("Wuxi Municipal People's Government", "Wuxi City", "the Wuxi government" all become "wuxi";
-"无锡市人民政府" becomes "无锡"). Parties are sorted, so the order of mention does not matter.
+The fingerprint hashes the event type, the normalised keys of the parties (`_keys`: case,
+punctuation, legal forms and government filler dropped, Chinese in pinyin) and the date.
+Parties are sorted, so the order of mention does not matter; the English and the Chinese
+report of one signing meet when their keys and date agree.
+
+`normalise_party` is the merger's comparison form within one article (it keeps characters,
+so 无锡市人民政府 and 无锡 compare by containment).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
+
+from ._keys import party_key
 
 _EN_FILLER = re.compile(
     r"\b(?:the|co|ltd|inc|corp|corporation|limited|llc|plc|gmbh|ag|sa|company|municipal|"
@@ -44,11 +48,11 @@ def normalise_party(name: str) -> str:
 def fingerprint(
     event_type: str, parties: list[str] | tuple[str, ...], date: str | None, extra: str = ""
 ) -> str:
-    """32 hex characters of SHA-256 over type, sorted normalised parties and date.
+    """32 hex characters of SHA-256 over type, sorted party keys and date.
 
     `extra` (the normalised evidence) is used only when an event has no parties, so two
     unrelated party-less events of the same day do not collide.
     """
-    keys = sorted({normalise_party(p) for p in parties} - {""})
+    keys = sorted({party_key(p) for p in parties} - {""})
     material = "|".join([event_type, ";".join(keys), date or "", "" if keys else extra])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]

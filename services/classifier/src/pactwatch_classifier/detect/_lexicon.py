@@ -25,6 +25,9 @@ SPORTS: Final = "sports"
 SCAM: Final = "scam"
 EARNINGS: Final = "earnings"
 MEETING: Final = "meeting"
+TEMPLATE: Final = "template"  # contract clauses: 甲方, 本协议, "hereinafter"
+JOB: Final = "job"  # job-advertisement headings
+BYLINE: Final = "byline"  # an opinion piece's author line
 TRIGGERS: Final = frozenset({SIGN, COOP, ZH_SIGN, ZH_COOP})
 
 # (keyword, category, whole_word). whole_word=False means a stem: only the left edge must
@@ -51,6 +54,10 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
     *((w, ZH_SIGN, False) for w in ("签约", "签署", "签订", "签定", "签下", "缔结", "签字")),
     *((w, ZH_COOP, False) for w in ("合作", "揭牌", "携手", "共建", "联盟", "结好", "友好城市")),
     *((w, ZH_COOP, False) for w in ("战略伙伴", "合作伙伴", "联合成立", "联合打造")),
+    # The same in traditional characters, for the prefilter only: an article that passes it
+    # is read in simplified characters (`_script`).
+    *((w, ZH_SIGN, False) for w in ("簽約", "簽署", "簽訂", "簽定", "簽下", "締結", "簽字")),
+    *((w, ZH_COOP, False) for w in ("攜手", "聯盟", "結好", "夥伴", "聯合成立", "聯合打造")),
     # Sports context
     *(
         (w, SPORTS, True)
@@ -79,6 +86,17 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
             "roster",
             "head coach",
             "the squad",
+            "signing day",
+            "athlete",
+            "athletes",
+            "student-athlete",
+            "student-athletes",
+            "student athletes",
+            "collegiate",
+            "recruits",
+            "recruiting",
+            "scholarship",
+            "ncaa",
         )
     ),
     *((w, SPORTS, False) for w in ("球员", "俱乐部", "联赛", "转会", "赛季", "主教练", "球队")),
@@ -126,6 +144,8 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
             "forum",
             "conference",
             "courtesy call",
+            "working session",
+            "reception",
             "called on",
             "seminar",
             "summit",
@@ -157,6 +177,25 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
         )
     ),
 )
+
+
+# Genre markers found anywhere in the page, counted in the same pass (see `_genre`).
+_GENRE_ENTRIES: tuple[tuple[str, str, bool], ...] = (
+    *((w, TEMPLATE, False) for w in ("甲方", "乙方", "丙方", "本协议", "本合同", "此协议")),
+    ("签字盖章", TEMPLATE, False),
+    *((f"一式{n}份", TEMPLATE, False) for n in "两二三四五"),
+    *((f"第{n}条", TEMPLATE, False) for n in "一二三四五六七八九十"),
+    *((w, TEMPLATE, True) for w in ("party a", "party b", "hereinafter", "whereas")),
+    ("in witness whereof", TEMPLATE, True),
+    *((w, JOB, False) for w in ("岗位职责", "任职要求", "职位描述", "任职资格", "岗位要求")),
+    *((w, JOB, False) for w in ("职位要求", "工作职责", "招聘")),
+    *((w, JOB, True) for w in ("job description", "apply now", "responsibilities:")),
+    *((w, JOB, True) for w in ("requirements:", "qualifications:")),
+    *((w, BYLINE, False) for w in ("作者系", "作者为", "本文仅代表作者", "本文系作者")),
+    *((w, BYLINE, True) for w in ("the author is", "the writer is", "letter to the editor")),
+    *((w, BYLINE, True) for w in ("views expressed here", "views expressed in this")),
+)
+_ENTRIES = (*_ENTRIES, *_GENRE_ENTRIES)
 
 
 def _build(entries: tuple[tuple[str, str, bool], ...]) -> ahocorasick.Automaton:

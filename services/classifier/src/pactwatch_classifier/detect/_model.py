@@ -38,6 +38,7 @@ class Detection:
     cameo: str
     confidence: float
     parties: tuple[str, ...]
+    party_keys: tuple[str, ...]  # one normalised key per party, in the same order
     evidence: str
     evidence_spans: tuple[tuple[int, int], ...]
     locations: tuple[str, ...]
@@ -52,6 +53,7 @@ class Detection:
             "cameo": self.cameo,
             "confidence": self.confidence,
             "parties": list(self.parties),
+            "party_keys": list(self.party_keys),
             "evidence": self.evidence,
             "evidence_spans": [list(span) for span in self.evidence_spans],
             "locations": list(self.locations),

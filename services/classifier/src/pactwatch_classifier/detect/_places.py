@@ -48,6 +48,9 @@ def _single_words() -> list[str]:
 
 
 _EN_NAMES = sorted(set(_single_words()) | set(_MULTI), key=len, reverse=True)
+PLACE_NAMES: Final = frozenset(_EN_NAMES)
+# The first two words of multi-word place names ("New York", "Hong Kong").
+PLACE_FIRST_PAIRS: Final = frozenset(" ".join(n.split()[:2]) for n in _EN_NAMES if " " in n)
 # First words of place names, lower-case: "and Nantong University" starts a new name.
 PLACE_FIRST_WORDS: Final = frozenset(n.split()[0].lower() for n in _EN_NAMES)
 _EN = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in _EN_NAMES) + r")\b")

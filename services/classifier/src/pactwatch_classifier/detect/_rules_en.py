@@ -24,7 +24,7 @@ import re
 from . import _slots_en as slots
 from ._candidate import Candidate
 from ._context import Context
-from ._entities import Entity, Token, entities, is_party
+from ._entities import Entity, Token, entities
 
 _SIGN_VERB = re.compile(
     r"\b(?:(?:co-?|counter)?sign(?:s|ed|ing|ings)?|ink(?:s|ed|ing)?|conclud(?:e|es|ed|ing)|"
@@ -67,6 +67,7 @@ _AGREE_BEFORE = re.compile(
 )
 _IMPLICIT = re.compile(
     r"\bwitness(?:ed|es|ing)?\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}signings?\b|"
+    r"\b(?:announc\w+|celebrat\w+|marks?|marked|held) the signing of\b|"
     r"\b(?:project|contract|agreement|investment|cooperation|deal|mou|intensive|centrali[sz]ed|"
     r"collective|major|on-site|joint|concentrated|bulk|group) signings?\b|"
     r"\bsigning ceremon(?:y|ies)\b|\bsigned (?:on|at) the (?:spot|scene|site)\b|"
@@ -77,12 +78,16 @@ _MODAL_BEFORE = re.compile(
     r"expect(?:s|ed)?|set|going|hopes?|hoped|hoping|intends?|intended|aims?|aimed|ready|"
     r"about|urged?|ask(?:ed|s)?|calls? on|called on|considering|consider|"
     r"agree(?:s|d)?|prepar(?:ing|es|ed)|negotiating|seeks?|sought|wants?|wanted|likely|"
-    r"scheduled|slated|poised|due|able)\s+(?:(?:to|be|formally|officially|jointly|soon|"
+    r"scheduled|slated|poised|due|able)\s+(?:(?:to|for|be|formally|officially|jointly|soon|"
     r"also|then|eventually|finally|shortly|the|an?|its|their)\s+){0,3}$"
 )
 _NEGATION_BEFORE = re.compile(
     r"\b(?:not|n't|never|no(?!\.)|without|failed|refused|declined|neither|nor|unable|yet to|"
-    r"instead of|rather than|before|if|unless|whether)\b[^,;]{0,40}$"
+    r"instead of|rather than|before|if|unless|whether|once|until|denied|denies)\b[^,;]{0,40}$"
+)
+_ATTENDANCE = re.compile(
+    r"\b(?:attend(?:ed|s|ing)?|present at|cover(?:ed)?|invited to|were at|was at)\b"
+    r"(?:\s+[\w'’-]+){0,5}\s+$"
 )
 _VETO = re.compile(
     r"\b(?:terminat\w*|cancel\w*|scrap(?:s|ped|ping)?|annul\w*|revok\w*|rescind\w*|"
@@ -104,6 +109,15 @@ _EARNINGS = re.compile(
     r"reporting)|(?:value|volume|amount) of (?:new(?:ly)? )?(?:signed )?contracts|order backlog|"
     r"year-on-year|per cent|percent|%|quarter|fiscal)"
 )
+# "also signed", "were also inked", "In addition, ...": a further agreement, not a restatement.
+_NEW_BEFORE = re.compile(r"\b(?:also|separately|further|additionally|then)\b(?:\s+\w+)?\s*$")
+_NEW_OPENING = re.compile(r"\W*(?:in addition|additionally|meanwhile|besides|also|separately)\b")
+# "a number of major signings", "16 MoUs", "several projects were signed": a batch.
+_QUANTIFIED = re.compile(
+    r"\b(?:multiple|several|various|many|numerous|a number of|a batch of|a series of|dozens of|"
+    r"a total of|\d+)\s+(?:[\w-]+\s+){0,2}(?:signings?|projects?|mous?|agreements?|contracts?|"
+    r"deals?|memorand(?:um|a))\b"
+)
 _REPORTED = re.compile(r"\b(?:said|says|announced|stated|disclosed|told|reported|confirmed)\b")
 _BACKGROUND = re.compile(
     r"\b(?:previously|years ago|in the past|over the (?:past|last)|"
@@ -112,7 +126,9 @@ _BACKGROUND = re.compile(
 )
 _YEAR_PHRASE = re.compile(
     r"\b(?:in|since|back in|as early as|during|from|by|between)\s+(?:the\s+)?"
-    r"(?:(?:early|late|mid)[- ])?(?:[a-z]+\s+)?((?:1[5-9]|20)\d\d)s?\b"
+    r"(?:(?:early|late|mid)[- ])?(?:[a-z]+\s+)?((?:1[5-9]|20)\d\d)s?\b|"
+    # "on December 3, 1997": a full date of an earlier year
+    r"\bon (?:[a-z]+ \d{1,2},? |\d{1,2} [a-z]+,? )((?:1[5-9]|20)\d\d)\b"
 )
 _ELABORATION = re.compile(
     r"(?:according to|under|in line with|as part of|as stipulated in|pursuant to) (?:the|this|"
@@ -138,17 +154,20 @@ _COOP_WORD = re.compile(
     r"twin\w*|team(?:ed|s)? up|join(?:ed|s)? forces)"
 )
 _PARTNER = re.compile(
-    r"\b(?:partner(?:ed|s|ing)? (?:up )?with|team(?:ed|s|ing)? up\b|join(?:ed|s|ing)? forces\b|"
+    r"\b(?:partner(?:ed|s|ing)? (?:up )?with|team(?:ed|s|ing)? (?:up\b|with)|"
+    r"join(?:ed|s|ing)? (?:forces\b|with)|"
     r"collaborat(?:ed|es|ing) with|co-?operat(?:ed|es|ing) with|(?:announc|form|forg|"
     r"establish|launch|strik|struck|enter|build|built|unveil|expand|deepen|renew|extend|"
-    r"upgrad)(?:ed|es|s|ing|e)? (?:into )?(?:a |an |the |their |its )?(?:[\w-]+ ){0,3}"
+    r"upgrad)(?:ed|es|s|ing|e)? (?:into )?(?:a |an |the |their |its )?(?:[\w“”\"'$-]+ ){0,4}"
     r"(?:partnership|collaboration|alliance|cooperation (?:relationship|mechanism|"
     r"framework)|cooperative relationship)|(?:cooperated|collaborated) (?:to|on|in)|"
+    r"announc(?:ed|es|ing) (?:plans? for |a |an |the )(?:[\w“”\"'$-]+ ){0,4}joint|"
     r"jointly (?:built|developed|launched|established|set up|created|founded|opened|"
     r"released|organi[sz]ed|hosted|unveiled|built))\b"
 )
 _INTENT = re.compile(
     r"\b(?:willing(?:ness)?|hope[sd]?|hoping|look(?:s|ed|ing)? forward|agree[sd]?|pledged?|"
+    r"(?:to|will|would) (?:foster|boost|bolster|promote|strengthen|enhance|deepen|expand)|"
     r"vow(?:ed|s)?|expressed (?:the |their |its |his |her )?(?:hope|willingness|desire|"
     r"intention|readiness)|ready|intends?|intention|committed|keen|eager|wish(?:es|ed)?|"
     r"seek(?:s|ing)?|sought|reached (?:a |an )?(?:consensus|agreement))\b"
@@ -161,6 +180,7 @@ _DISCUSS = re.compile(
     r"explor(?:e|ed|es|ing)|negotiat(?:e|ed|es|ing|ions?)|dialogue)\b(?:\W+\w+){0,8}?\W+"
     r"(?:co-?operat\w*|collaborat\w*|partnership)"
 )
+_DESCRIPTIVE = re.compile(r",\s*jointly \w+ by\b")
 _VISITED = re.compile(r"\b(?:visit(?:ed|s|ing)?|paid a visit|delegation|toured|inspected)\b")
 _HOSTED = re.compile(r"\b(?:received|receives|hosted|hosts|welcomed|met with|meets with|met)\b")
 _QUOTED = re.compile(r"\"[^\"]{1,80}\"|“[^”]{1,80}”")
@@ -178,7 +198,7 @@ def analyse(
     sentence: str, lowered: str, ctx: Context, has_sign: bool, has_coop: bool
 ) -> list[Candidate]:
     """Read one English sentence; return its event candidates (usually zero or one)."""
-    if _VETO.search(lowered) or _background(lowered, ctx) or ctx.opinion or ctx.sports:
+    if _VETO.search(lowered) or _background(lowered, ctx) or ctx.sports:
         return []
     if ctx.scam and _SCAM.search(lowered):
         return []
@@ -196,13 +216,45 @@ def analyse(
                 continue
             if _EARNINGS.search(lowered) and re.search(r"\bnew(?:ly)?[- ]signed\b", lowered):
                 return []
+            pairs = slots.between_pairs(toks or [], ents)
+            if pairs:  # "between A and B; C and D": one signing each
+                found += [
+                    Candidate("signing", "057", 0.9, _names(p), _names(p), explicit=True)
+                    for p in pairs
+                ]
+                continue
+            each = _each_counterpart(lowered, toks or [], ents, verb_start)
+            if each:  # "signed MoUs with A, B and C": one with each
+                found += [
+                    Candidate("signing", "057", 0.9, p, p, explicit=True, new=bool(found))
+                    for p in each
+                ]
+                continue
             core, parties = _signing_parties(toks or [], ents, verb_start)
             if not explicit and not core:
                 parties = []  # an umbrella mention: names nearby are witnesses, not parties
             if (ctx.scam or ctx.earnings) and len(core) < 2:
                 continue
             strength = 0.9 if explicit else 0.75
-            found.append(Candidate("signing", "057", strength, core, parties, explicit=explicit))
+            umbrella = not core or _QUANTIFIED.search(lowered) is not None
+            new = (
+                _NEW_BEFORE.search(lowered[max(0, verb_start - 30) : verb_start]) is not None
+                or _NEW_OPENING.match(lowered) is not None
+            )
+            if found and umbrella and not core:
+                parties = []  # "..., and 14 projects were also signed": a batch of its own
+            found.append(
+                Candidate(
+                    "signing",
+                    "057",
+                    strength,
+                    core,
+                    parties,
+                    explicit=explicit,
+                    umbrella=umbrella,
+                    new=new,
+                )
+            )
     if found:
         return found
     if not (has_coop or intent_from_sign) or _ELABORATION.match(lowered):
@@ -244,6 +296,8 @@ def _signing(lowered: str) -> list[tuple[str, int, bool]]:
             continue
         if _NEGATION_BEFORE.search(before[-45:]):
             continue
+        if _ATTENDANCE.search(before[-50:]):
+            continue  # "attended the signing ceremony": who was there, not a new signing
         if _MODAL_BEFORE.search(before[-60:]):
             verdicts.append(("intent", start, explicit))
             continue
@@ -266,12 +320,38 @@ def _names(found: list[Entity]) -> list[str]:
     return seen
 
 
+_PLURAL_OBJECT = re.compile(
+    r"^\W*(?:\w+\s+){0,4}?(?:agreements|contracts|mous|memoranda|memorandums|deals|pacts|"
+    r"letters of intent|accords)\b[^.;]{0,60}?\bwith\b|^[^.;]{0,60}?\brespectively\b"
+)
+
+
+def _each_counterpart(
+    lowered: str, toks: list[Token], ents: list[Entity], verb_start: int
+) -> list[list[str]]:
+    """ "A signed friendship agreements with B, C and D": A × B, A × C, A × D (a plural
+    object, or "respectively", distributes the counterparts)."""
+    after = lowered[verb_start:]
+    verb_end = after.find(" ")
+    if verb_end < 0 or _PLURAL_OBJECT.match(after[verb_end:]) is None:
+        return []
+    verb_tok = _tok_at(toks, verb_start)
+    subject = _names(slots.subject(toks, ents, verb_tok))
+    others = _names(slots.after_word(toks, ents, frozenset({"with"}), verb_tok, 25))
+    others += _names(slots.more_with(toks, ents, verb_tok))
+    others = [o for o in dict.fromkeys(others) if o not in subject]
+    if len(others) < 2:
+        return []
+    return [[*subject[:1], other] for other in others]
+
+
 def _signing_parties(
     toks: list[Token], ents: list[Entity], verb_start: int
 ) -> tuple[list[str], list[str]]:
     verb_tok = _tok_at(toks, verb_start)
     core = slots.subject(toks, ents, verb_tok)
     core += slots.after_word(toks, ents, frozenset({"with", "between", "by"}), verb_tok, 25)
+    core += slots.more_with(toks, ents, verb_tok)
     if not core:
         core = slots.between(toks, ents)
     if not core:
@@ -279,7 +359,7 @@ def _signing_parties(
     core_names = _names(core)
     if core_names:
         return core_names, core_names
-    return [], _names(slots.fallback(ents))
+    return [], _names(slots.fallback(toks, ents))
 
 
 _PAST_PERFECT = re.compile(
@@ -296,7 +376,7 @@ def _background(lowered: str, ctx: Context) -> bool:
         return True  # "had signed" is background unless reported speech ("said it had signed")
     if ctx.ref_year is not None:
         for match in _YEAR_PHRASE.finditer(lowered):
-            if int(match.group(1)) < ctx.ref_year:
+            if int(match.group(1) or match.group(2)) < ctx.ref_year:
                 return True
     return False
 
@@ -322,6 +402,8 @@ def _cooperation(
             cameo, strength, anchor = ("061" if economic else "060"), 0.8, launch.start()
     if not cameo:
         partner = _PARTNER.search(lowered)
+        if partner and _DESCRIPTIVE.match(lowered, max(0, partner.start() - 2)):
+            partner = None  # ", jointly launched by A and B," describes a name, reports nothing
         if partner:
             before = lowered[max(0, partner.start() - 60) : partner.start()]
             if _NEGATION_BEFORE.search(before[-45:]):
@@ -361,9 +443,10 @@ def _cooperation(
     if not core:
         core = slots.between(toks, ents)
     core_names = _names(core)
-    parties = core_names or _names([e for e in ents if is_party(e)])
+    parties = core_names or _names(slots.fallback(toks, ents))
     if not core_names and cameo in _TALK_CODES and ctx.lead_parties:
-        parties = list(dict.fromkeys([*ctx.lead_parties, *parties]))
+        # A visit's parties are its hosts and visitors, named in the lead.
+        parties = list(ctx.lead_parties)
     if not parties:
         return None
     return Candidate("cooperation", cameo, strength, core_names, parties)

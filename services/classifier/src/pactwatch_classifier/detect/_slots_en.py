@@ -10,6 +10,7 @@ far more precise than taking every name in the sentence, which matters for finge
 from __future__ import annotations
 
 from ._entities import Entity, Token, is_party
+from ._places import is_place
 from ._text import words
 
 _SKIP_BEFORE_VERB = words(
@@ -46,6 +47,11 @@ def _list_forward(toks: list[Token], entities: list[Entity], idx: int, limit: in
     cur = entities[idx].tok_end
     while True:
         k = cur
+        if k + 1 < min(limit, len(toks)) and toks[k].lower in ("in", "of"):
+            # "Siem Reap in Kampuchea, Biratnagar in Nepal and ...": skip each one's place
+            where = _entity_starting_at(entities, k + 1)
+            if where >= 0:
+                k = cur = entities[where].tok_end
         while k < limit and k < len(toks) and toks[k].lower in _LIST_GLUE:
             k += 1
         if k == cur or k >= limit:
@@ -162,7 +168,10 @@ _PRONOUNS = frozenset({"it", "they", "company", "firm", "group", "companies", "f
 def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[Entity]:
     """The names acting as subject of the verb at token `verb_tok`."""
     k = verb_tok - 1
-    while k >= 0 and toks[k].lower in _SKIP_BEFORE_VERB:
+    while k >= 0 and (
+        toks[k].lower in _SKIP_BEFORE_VERB
+        or (toks[k].lower.endswith("ly") and toks[k].text.islower() and len(toks[k].lower) > 4)
+    ):  # "has also formally signed", "sincerely hopes"
         k -= 1
     if k < 0:
         return []
@@ -189,12 +198,23 @@ def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[En
     return []
 
 
+# A relative clause or an infinitive after the object starts another predicate: "signed an
+# agreement on Wednesday that will allow flights between Shanghai and ..." names no party.
+_CLAUSE_END = frozenset({"that", "which", "who", "where", "to", "so", "allowing", "enabling"})
+_AGENT_SPAN = 3  # "signed by X", "was inked by X": the agent follows the verb closely
+
+
 def after_word(
     toks: list[Token], entities: list[Entity], words: frozenset[str], start_tok: int, span: int
 ) -> list[Entity]:
-    """Names right after the first of `words` found within `span` tokens of `start_tok`."""
+    """Names right after the first of `words` found within `span` tokens of `start_tok`,
+    in the verb's own clause ("by" only as the agent right after the verb)."""
     end = min(len(toks), start_tok + span)
     for k in range(start_tok, end):
+        if k > start_tok and toks[k].lower in _CLAUSE_END:
+            return []
+        if toks[k].lower == "by" and k - start_tok > _AGENT_SPAN:
+            continue
         if toks[k].lower in words:
             m = k + 1
             while m < len(toks) and toks[m].lower in ("the", "a", "an", "both", "its", "their"):
@@ -233,6 +253,56 @@ def possessives(entities: list[Entity], from_tok: int) -> list[Entity]:
     return [e for e in entities if e.possessive and e.tok_start >= from_tok and is_party(e)]
 
 
-def fallback(entities: list[Entity]) -> list[Entity]:
-    """Every party-like name in the sentence, for sentences whose slots are empty."""
-    return [e for e in entities if is_party(e)]
+_LOCATIVE = frozenset({"in", "at", "near", "from", "across", "throughout", "around", "to", "as"})
+
+
+def located(toks: list[Token], entity: Entity) -> bool:
+    """Whether `entity` is named as a place or a description: after "in", "at", "to", "known
+    as" ... ("in Xi'an", "known as the Capital of Ceramics")."""
+    k = entity.tok_start - 1
+    if k >= 0 and toks[k].lower == "the":
+        k -= 1
+    return k >= 0 and toks[k].lower in _LOCATIVE
+
+
+def fallback(toks: list[Token], entities: list[Entity]) -> list[Entity]:
+    """The organisations and brands of a sentence whose slots are empty; a place named only
+    as a place ("in Xi'an", "Beijing" in a list) is no party without a slot."""
+    return [
+        e
+        for e in entities
+        if is_party(e) and not located(toks, e) and not is_place(e.text.rstrip("'’s"))
+    ]
+
+
+def between_pairs(toks: list[Token], entities: list[Entity]) -> list[list[Entity]]:
+    """ "signed between A and B; C and D; and E and F": one pair per agreement, when the list
+    after "between" is cut by semicolons (a single "between A and B" is one pair: [])."""
+    start = next((k for k, t in enumerate(toks) if t.lower == "between"), -1)
+    if start < 0 or not any(t.text == ";" for t in toks[start:]):
+        return []
+    pairs: list[list[Entity]] = []
+    chunk: list[Entity] = []
+    for ent in entities:
+        if ent.tok_start <= start:
+            continue
+        gap = toks[(chunk[-1].tok_end if chunk else start) : ent.tok_start]
+        if any(t.text == ";" for t in gap):
+            if chunk:
+                pairs.append(chunk)
+            chunk = []
+        if is_party(ent) and not located(toks, ent):
+            chunk.append(ent)
+    if chunk:
+        pairs.append(chunk)
+    return [p for p in pairs if len(p) >= 2] if len(pairs) >= 2 else []
+
+
+def more_with(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[Entity]:
+    """The objects of further "with"s in the verb's sentence: "signed a contract with A, and
+    a framework agreement with B and C" (the first "with" is read by `after_word`)."""
+    withs = [k for k in range(verb_tok, len(toks)) if toks[k].lower == "with"]
+    found: list[Entity] = []
+    for k in withs[1:]:
+        found += after_word(toks, entities, frozenset({"with"}), k, 2)
+    return found

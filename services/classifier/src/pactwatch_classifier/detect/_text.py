@@ -51,6 +51,7 @@ _FURNITURE_HEADER = re.compile(
     r"责任编辑|关键词|标签)",
     re.IGNORECASE,
 )
+_BREADCRUMB = re.compile(r"\S\s*[>»]\s*\S[^>»\n]*[>»]")  # "HOME > DAVOS > NEWS"
 _TERMINAL = frozenset('.。!?！？”"’:：;；')
 _SENTENCE_END = frozenset(".。!?！？")
 _LIST_LINE_MAX = 160
@@ -177,10 +178,9 @@ def _furniture(text: str) -> list[tuple[int, int]]:
             continue
         short = len(stripped) <= _LIST_LINE_MAX
         list_like = short and stripped[-1] not in _TERMINAL
-        header = (
-            short
-            and stripped[-1] not in _SENTENCE_END
-            and _FURNITURE_HEADER.match(stripped) is not None
+        header = short and (
+            (stripped[-1] not in _SENTENCE_END and _FURNITURE_HEADER.match(stripped) is not None)
+            or ((">" in stripped or "»" in stripped) and _BREADCRUMB.search(stripped) is not None)
         )
         if header:
             if run_len and (forced or run_len >= _LIST_RUN_MIN):
