@@ -15,7 +15,6 @@ from pactwatch_crawler.fetch import (
     FetchError,
     Validators,
     content_type_accepted,
-    fetch,
     freshness,
     parse_retry_after,
 )
@@ -223,17 +222,6 @@ async def test_connection_failure() -> None:
 
     with pytest.raises(FetchError, match="connection"):
         await fetcher(handler).fetch("https://a.org/x")
-
-
-async def test_old_function_api_still_works() -> None:
-    transport = httpx.MockTransport(
-        lambda r: httpx.Response(200, content=FEED, headers={"Content-Type": "text/xml"})
-    )
-    async with httpx.AsyncClient(transport=transport) as client:
-        fetched = await fetch(client, "https://a.org/feed", max_bytes=100_000)
-        assert fetched.body == FEED
-        with pytest.raises(FetchError, match="too_large"):
-            await fetch(client, "https://a.org/feed", max_bytes=10)
 
 
 async def test_gzip_bomb_hits_the_cap_on_decoded_bytes() -> None:

@@ -22,8 +22,6 @@ import feedparser
 import lxml.html
 from lxml.etree import ParserError
 
-from pactwatch_schemas import Article
-
 from .canonical import article_id, canonical_url
 from .sources import Source
 
@@ -70,10 +68,6 @@ class Listing:
 
 class ListingError(ValueError):
     """The document is not a listing of the source's kind at all (HTML as a feed, garbage)."""
-
-
-# The pre-`parse_listing` name, still raised by `parse_feed`.
-FeedError = ListingError
 
 
 class EntryCollector:
@@ -284,60 +278,3 @@ def _published(entry: Any) -> datetime | None:
         return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
     except (OverflowError, ValueError):
         return None
-
-
-# --- the old API (feed -> Article messages), kept while service.py moves to parse_listing ---
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    articles: list[Article]
-    skipped: dict[str, int]  # reason -> count, for metrics
-    bozo: str | None  # feedparser's complaint about malformed XML, if any
-
-
-def parse_feed(body: bytes, source: Source, base_url: str, fetched_at: datetime) -> ParsedFeed:
-    """Turn a fetched RSS/Atom document into articles; raise `FeedError` if it is no feed."""
-    if not body.strip():
-        raise FeedError("empty response body")
-    feed = _feedparse(body, base_url)
-    bozo = str(feed.get("bozo_exception")) if feed.get("bozo") else None
-    articles: list[Article] = []
-    skipped: dict[str, int] = {}
-    for entry in feed.entries:
-        article = _entry_to_article(entry, source, base_url, fetched_at)
-        if isinstance(article, str):
-            skipped[article] = skipped.get(article, 0) + 1
-        else:
-            articles.append(article)
-    return ParsedFeed(articles=articles, skipped=skipped, bozo=bozo)
-
-
-def _entry_to_article(
-    entry: Any, source: Source, base_url: str, fetched_at: datetime
-) -> Article | str:
-    """An Article, or the reason the entry was skipped."""
-    link = entry.get("link") or ""
-    if not link:
-        return "no_link"
-    url = urljoin(base_url, link)
-    if not url.startswith(("http://", "https://")):
-        return "bad_link"
-    title = html_to_text(entry.get("title") or "")[:MAX_TITLE]
-    contents = entry.get("content") or []
-    body = max((c.get("value", "") for c in contents), key=len, default="")
-    text = html_to_text(body or entry.get("summary") or "")[:MAX_TEXT]
-    if not title and not text:
-        return "empty"
-    return Article(
-        schema_version=1,
-        id=article_id(url),
-        url=url[:MAX_URL],
-        title=title,
-        text=text,
-        source_id=source.id,
-        source_tags=source.tags,
-        language=source.language or _entry_language(entry),
-        published_at=_published(entry),
-        fetched_at=fetched_at,
-    )
