@@ -3,8 +3,6 @@ content types, redirects, size cap, robots. (Real servers: test_hostile_fetch.py
 
 from __future__ import annotations
 
-import email.utils
-import time
 from collections.abc import AsyncIterator, Callable
 
 import httpx
@@ -16,7 +14,6 @@ from pactwatch_crawler.fetch import (
     Validators,
     content_type_accepted,
     freshness,
-    parse_retry_after,
 )
 
 pytestmark = pytest.mark.unit
@@ -90,15 +87,6 @@ async def test_error_statuses(
         permanent,
         retry_after,
     )
-
-
-def test_retry_after_http_date_and_garbage() -> None:
-    now = time.time()
-    header = email.utils.formatdate(now + 300, usegmt=True)
-    assert parse_retry_after(header, now=now) == pytest.approx(300, abs=1)
-    assert parse_retry_after(email.utils.formatdate(now - 50, usegmt=True), now=now) == 0.0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after(None) is None
 
 
 def test_freshness_from_cache_control_and_expires() -> None:

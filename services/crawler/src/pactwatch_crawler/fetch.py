@@ -22,6 +22,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from pactwatch_runtime import parse_retry_after
+
 from .hosts import Politeness
 from .robots import ROBOTS_MAX_BYTES, RobotsCache
 
@@ -98,23 +100,6 @@ def content_type_accepted(media_type: str, accept: Accept) -> bool:
     if accept == "feed":
         return feedish or html  # many feeds are served as text/html; the parser decides
     return html or feedish
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: a delta or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
 
 
 def freshness(headers: httpx.Headers, now: float | None = None) -> float | None:
@@ -375,5 +360,4 @@ __all__ = [
     "Validators",
     "content_type_accepted",
     "freshness",
-    "parse_retry_after",
 ]

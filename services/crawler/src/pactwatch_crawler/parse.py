@@ -22,6 +22,8 @@ import feedparser
 import lxml.html
 from lxml.etree import ParserError
 
+from pactwatch_schemas import limits
+
 from .canonical import article_id, canonical_url
 from .sources import Source
 
@@ -29,9 +31,6 @@ if TYPE_CHECKING:
     from .fetch import Fetched
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote")
-MAX_TITLE = 2000
-MAX_TEXT = 1_000_000
-MAX_URL = 4096
 # A feed item whose content is at least this long carries the article: no page fetch needed.
 FULL_TEXT_CHARS = 1500
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -92,7 +91,7 @@ class EntryCollector:
         published_at: datetime | None = None,
         language: str | None = None,
     ) -> bool:
-        if not url.startswith(("http://", "https://")) or len(url) > MAX_URL:
+        if not url.startswith(("http://", "https://")) or len(url) > limits.MAX_URL_CHARS:
             self.skip("bad_url")
             return False
         try:
@@ -144,11 +143,11 @@ def parse_feed_listing(body: bytes, source: Source, base_url: str, *, max_entrie
         if not link:
             collector.skip("no_link")
             continue
-        title = html_to_text(entry.get("title") or "")[:MAX_TITLE] or None
+        title = html_to_text(entry.get("title") or "")[: limits.MAX_TITLE_CHARS] or None
         contents = entry.get("content") or []
         content = max((str(c.get("value", "")) for c in contents), key=len, default="")
-        content_text = html_to_text(content)[:MAX_TEXT] if content else ""
-        summary_text = html_to_text(entry.get("summary") or "")[:MAX_TEXT]
+        content_text = html_to_text(content)[: limits.MAX_ARTICLE_TEXT_CHARS] if content else ""
+        summary_text = html_to_text(entry.get("summary") or "")[: limits.MAX_ARTICLE_TEXT_CHARS]
         full_text = _substantial(content_text)
         collector.add(
             urljoin(base_url, link.strip()),
