@@ -14,7 +14,6 @@ from standardwebhooks.webhooks import WebhookVerificationError
 from pactwatch_notifier.channels import (
     build_alert,
     classify_status,
-    parse_retry_after,
     render_email,
     signature_headers,
 )
@@ -54,14 +53,6 @@ def test_retry_after_is_honoured_within_a_cap() -> None:
     assert next_delay(1, [0.1], jitter=0, retry_after=7) == 7
     assert next_delay(1, [30.0], jitter=0, retry_after=7) == 30  # never sooner than the plan
     assert next_delay(1, [0.1], jitter=0, retry_after=10**9, retry_after_max=3600) == 3600
-
-
-def test_retry_after_header_forms() -> None:
-    now = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-    assert parse_retry_after("120") == 120
-    assert parse_retry_after("Sat, 21 Nov 2026 12:01:30 GMT", now=now) == 90
-    assert parse_retry_after("Sat, 21 Nov 2026 11:00:00 GMT", now=now) == 0
-    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
 
 
 @pytest.mark.parametrize(
