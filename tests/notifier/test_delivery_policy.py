@@ -244,7 +244,6 @@ def test_store_survives_restarts(tmp_path: Path) -> None:
     store.record("s", ID, "webhook", "a" * 32)
     store.hand_on("s", ID, "", "first", 2)
     store.hand_on("s", ID, "", "first", 1)  # a late replay never moves it back
-    assert store.disable("gone", "410") and not store.disable("gone", "410")
     store.add_source(ID, _ref(1))
     store.add_source(ID, _ref(1))
     store.add_source(ID, _ref(2))
@@ -254,10 +253,8 @@ def test_store_survives_restarts(tmp_path: Path) -> None:
     assert store.delivered_any("s", ID) and not store.delivered_any("t", ID)
     assert store.handed_on("s", ID, "", "first") == 2
     assert store.handed_on("s", ID, "", "replay-1") == 0
-    assert store.disabled() == {"gone": "410"}
     first = event().article
     assert [r.source_id for r in store.sources(ID, first)] == ["s", "site-1", "site-2"]
-    assert store.enable("gone") and store.disabled() == {}
 
 
 def test_store_migrates_the_first_release_table(tmp_path: Path) -> None:
