@@ -77,16 +77,49 @@ async def test_run_checks_every_interval_and_ends_when_stopped() -> None:
     await asyncio.wait_for(task, 1)  # at once, not after a last interval
 
 
+@pytest.mark.unit
+async def test_run_also_ends_on_a_condition_checked_between_rounds() -> None:
+    client = FakeClient()
+    rounds = 0
+
+    def should_stop() -> bool:  # faust's `app.should_stop`
+        return rounds >= 3
+
+    broker = watch(client, interval=0.01)
+    original = broker.check
+
+    async def counted(c: Any) -> bool:
+        nonlocal rounds
+        rounds += 1
+        return await original(c)
+
+    broker.check = counted  # type: ignore[method-assign]
+    await asyncio.wait_for(broker.run(should_stop), 1)
+    assert rounds == 3
+
+
+@pytest.mark.unit
+async def test_a_cancelled_watch_ends_even_while_a_check_is_under_way() -> None:
+    client = FakeClient(answer="hang")
+    task = asyncio.create_task(watch(client, timeout=60).run())
+    while client.requests == 0:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), 1)
+    assert task.cancelled()
+
+
 @pytest.mark.integration
 async def test_a_watch_of_its_own_sees_a_real_broker_and_a_missing_one(kafka: str) -> None:
     for address, expected in ((kafka, True), (f"127.0.0.1:{free_port()}", False)):
         broker = BrokerWatch(address, interval=0.05, timeout=5)
-        task = asyncio.create_task(broker.run())
+        stop = asyncio.Event()
+        task = asyncio.create_task(broker.run(stop))
         await asyncio.sleep(0.5 if expected else 0.2)
         for _ in range(100):
             if broker.ok is expected:
                 break
             await asyncio.sleep(0.05)
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        stop.set()
+        await asyncio.wait_for(task, 10)  # its own client closed, promptly
         assert broker.ok is expected, address

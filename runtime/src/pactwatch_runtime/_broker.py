@@ -12,7 +12,7 @@ import asyncio
 from aiokafka import AIOKafkaClient
 from aiokafka.errors import KafkaError
 
-from ._shutdown import pause
+from ._shutdown import Stop, pause, stopped
 
 
 class BrokerWatch:
@@ -41,16 +41,19 @@ class BrokerWatch:
     async def check(self, client: AIOKafkaClient) -> bool:
         """Ask the broker for the cluster's metadata once; update and return `ok`."""
         try:
-            if not client.cluster.brokers():  # a client of our own, not bootstrapped yet
-                await asyncio.wait_for(client.bootstrap(), timeout=self.timeout)
-            await asyncio.wait_for(client.fetch_all_metadata(), timeout=self.timeout)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation
+            # that arrives as the request completes, and the watch would never end.
+            async with asyncio.timeout(self.timeout):
+                if not client.cluster.brokers():  # a client of our own, not bootstrapped yet
+                    await client.bootstrap()
+                await client.fetch_all_metadata()
             self.ok = True
         except (KafkaError, TimeoutError, OSError):
             self.ok = False
         return self.ok
 
-    async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Check every `interval` seconds until `stop` is set (or the task is cancelled)."""
+    async def run(self, stop: Stop = None) -> None:
+        """Check every `interval` seconds until `stop` says so (or the task is cancelled)."""
         own = isinstance(self._client, str)
         client = (
             AIOKafkaClient(bootstrap_servers=self._client, client_id=self._client_id)
@@ -58,7 +61,7 @@ class BrokerWatch:
             else self._client
         )
         try:
-            while stop is None or not stop.is_set():
+            while not stopped(stop):
                 await self.check(client)
                 await pause(self.interval, stop)
         finally:

@@ -9,7 +9,6 @@ reports the whole group's lag; dashboards and alerts take `max by (topic, partit
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 
 import structlog
@@ -19,7 +18,7 @@ from aiokafka.errors import KafkaError
 from prometheus_client import Gauge
 
 from ._metrics import StandardMetrics
-from ._shutdown import pause
+from ._shutdown import Stop, pause, stopped
 
 log = structlog.get_logger("pactwatch.runtime.lag")
 
@@ -62,8 +61,8 @@ class LagWatch:
         self._gauge: Gauge = metrics.consumer_lag
         self._metrics = metrics
 
-    async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Measure until `stop` is set (or the task is cancelled)."""
+    async def run(self, stop: Stop = None) -> None:
+        """Measure until `stop` says so (or the task is cancelled)."""
         client_id = f"{self.group_id}-lag"
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=client_id)
         offsets = AIOKafkaConsumer(
@@ -71,7 +70,7 @@ class LagWatch:
         )
         started = False
         try:
-            while stop is None or not stop.is_set():
+            while not stopped(stop):
                 try:
                     if not started:
                         await admin.start()

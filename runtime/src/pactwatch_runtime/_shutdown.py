@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import structlog
 
 log = structlog.get_logger("pactwatch.runtime")
+
+#: What tells a background loop to end: an event, or a condition it checks between rounds
+#: (faust's `lambda: app.should_stop`). None: it runs until its task is cancelled.
+Stop = asyncio.Event | Callable[[], bool] | None
 
 
 async def bounded(step: Awaitable[object], seconds: float, what: str) -> bool:
@@ -26,7 +30,8 @@ async def bounded(step: Awaitable[object], seconds: float, what: str) -> bool:
     steps after it from running.
     """
     try:
-        await asyncio.wait_for(step, timeout=seconds)
+        async with asyncio.timeout(seconds):
+            await step
         return True
     except TimeoutError:
         log.warning("shutdown_step_timed_out", step=what, seconds=seconds)
@@ -35,14 +40,24 @@ async def bounded(step: Awaitable[object], seconds: float, what: str) -> bool:
     return False
 
 
-async def pause(seconds: float, stop: asyncio.Event | None) -> None:
-    """Sleep `seconds`, or less when `stop` is set meanwhile: a background loop that waits
-    between rounds must not hold up a shutdown by its interval."""
+def stopped(stop: Stop) -> bool:
+    """Whether a background loop told to end by `stop` should end now."""
     if stop is None:
+        return False
+    if isinstance(stop, asyncio.Event):
+        return stop.is_set()
+    return stop()
+
+
+async def pause(seconds: float, stop: Stop) -> None:
+    """Sleep `seconds`, or less when an event `stop` is set meanwhile: a background loop that
+    waits between rounds must not hold up a shutdown by its interval."""
+    if not isinstance(stop, asyncio.Event):
         await asyncio.sleep(seconds)
         return
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
+        async with asyncio.timeout(seconds):
+            await stop.wait()
 
 
 async def finish_or_cancel(

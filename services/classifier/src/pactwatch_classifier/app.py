@@ -136,14 +136,15 @@ def create_app(settings: Settings) -> faust.App:
     async def readyz(_view: Any, request: Any) -> Any:
         return ready_response({"kafka": broker.ok})
 
-    # Tasks run until the app stops, which cancels them.
+    # The app cancels its tasks when it stops; they also check, in case a cancellation is
+    # lost inside a client's own timeout handling.
     @app.task  # type: ignore[untyped-decorator]
     async def watch_broker() -> None:
-        await broker.run()
+        await broker.run(lambda: bool(app.should_stop))
 
     @app.task  # type: ignore[untyped-decorator]
     async def watch_lag() -> None:
-        await lag.run()
+        await lag.run(lambda: bool(app.should_stop))
 
     @app.task  # type: ignore[untyped-decorator]
     async def watch_assignment() -> None:
