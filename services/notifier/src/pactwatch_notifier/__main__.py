@@ -127,7 +127,8 @@ async def run(settings: Settings) -> None:
         STANDARD,
         interval=settings.lag_interval_seconds,
     )
-    lag = asyncio.create_task(lag_watch.run(), name="consumer-lag")
+    lag_stop = asyncio.Event()
+    lag = asyncio.create_task(lag_watch.run(lag_stop), name="consumer-lag")
     log.info(
         "started",
         subscriptions=len(subscriptions),
@@ -138,6 +139,7 @@ async def run(settings: Settings) -> None:
     try:
         await notifier.run()
     finally:
+        lag_stop.set()
         lag.cancel()
         await asyncio.gather(lag, return_exceptions=True)
         # Bounded: a broker that is away must not keep a stopping process alive.
