@@ -1,84 +1,20 @@
-"""The metrics every Pactwatch service exports, checked on the classifier: consumer lag per
-partition (against offsets committed on a real broker), messages in and out per topic,
-processing duration, errors by kind, build info."""
+"""The metrics every Pactwatch service exports (runtime/README.md), checked on the running
+classifier: consumer lag per partition, messages in and out per topic, processing duration,
+errors by kind, build info. (The lag arithmetic and the watch itself: tests/runtime.)"""
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.structs import OffsetAndMetadata
-from prometheus_client import CollectorRegistry, Counter, Gauge
 from prometheus_client.parser import text_string_to_metric_families
 
-from pactwatch_classifier.kafka_lag import LagWatch, lag_per_partition
-from pactwatch_devtools import create_topics, produce, wait_until
+from pactwatch_devtools import produce, wait_until
 from pactwatch_schemas import encode
 
 from .test_service_kafka import SIGNING, article
-
-TP0, TP1, TP2 = (TopicPartition("a", p) for p in range(3))
-
-
-@pytest.mark.unit
-def test_lag_is_end_minus_committed_or_minus_the_first_offset_when_nothing_is_committed() -> None:
-    end = {TP0: 10, TP1: 7, TP2: 5}
-    committed = {TP0: 4, TP1: -1}  # TP1: group has no offset; TP2: not listed at all
-    beginning = {TP0: 0, TP1: 2, TP2: 0}
-    assert lag_per_partition(end, committed, beginning) == {TP0: 6, TP1: 5, TP2: 5}
-
-
-@pytest.mark.unit
-def test_lag_is_never_negative() -> None:
-    assert lag_per_partition({TP0: 3}, {TP0: 5}, {TP0: 0}) == {TP0: 0}
-
-
-@pytest.mark.integration
-def test_lag_watch_reads_the_groups_committed_offsets_from_the_broker(kafka: str) -> None:
-    topic, group = f"lag{uuid.uuid4().hex[:8]}", f"g{uuid.uuid4().hex[:8]}"
-    registry = CollectorRegistry()
-    gauge = Gauge("lag", "lag", ["topic", "partition"], registry=registry)
-    errors = Counter("errors", "errors", ["kind"], registry=registry)
-
-    async def scenario() -> None:
-        await create_topics(kafka, {topic: 2})
-        producer = AIOKafkaProducer(bootstrap_servers=kafka)
-        await producer.start()
-        try:
-            for i in range(7):
-                await producer.send_and_wait(topic, b"x", partition=0 if i < 5 else 1)
-        finally:
-            await producer.stop()
-        # The group commits offset 2 on partition 0 and nothing on partition 1.
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=kafka, group_id=group, enable_auto_commit=False
-        )
-        await consumer.start()
-        try:
-            consumer.assign([TopicPartition(topic, 0)])
-            await consumer.commit({TopicPartition(topic, 0): OffsetAndMetadata(2, "")})
-        finally:
-            await consumer.stop()
-        watch = LagWatch(kafka, group, [topic], gauge, errors)
-        admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
-        offsets = AIOKafkaConsumer(bootstrap_servers=kafka, group_id=None)
-        await admin.start()
-        await offsets.start()
-        try:
-            await watch.refresh(admin, offsets)
-        finally:
-            await offsets.stop()
-            await admin.close()
-
-    asyncio.run(scenario())
-    assert registry.get_sample_value("lag", {"topic": topic, "partition": "0"}) == 3
-    assert registry.get_sample_value("lag", {"topic": topic, "partition": "1"}) == 2
-    assert registry.get_sample_value("errors_total", {"kind": "lag_refresh"}) is None
 
 
 @pytest.mark.integration

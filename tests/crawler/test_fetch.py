@@ -3,8 +3,6 @@ content types, redirects, size cap, robots. (Real servers: test_hostile_fetch.py
 
 from __future__ import annotations
 
-import email.utils
-import time
 from collections.abc import AsyncIterator, Callable
 
 import httpx
@@ -15,9 +13,7 @@ from pactwatch_crawler.fetch import (
     FetchError,
     Validators,
     content_type_accepted,
-    fetch,
     freshness,
-    parse_retry_after,
 )
 
 pytestmark = pytest.mark.unit
@@ -91,15 +87,6 @@ async def test_error_statuses(
         permanent,
         retry_after,
     )
-
-
-def test_retry_after_http_date_and_garbage() -> None:
-    now = time.time()
-    header = email.utils.formatdate(now + 300, usegmt=True)
-    assert parse_retry_after(header, now=now) == pytest.approx(300, abs=1)
-    assert parse_retry_after(email.utils.formatdate(now - 50, usegmt=True), now=now) == 0.0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after(None) is None
 
 
 def test_freshness_from_cache_control_and_expires() -> None:
@@ -223,17 +210,6 @@ async def test_connection_failure() -> None:
 
     with pytest.raises(FetchError, match="connection"):
         await fetcher(handler).fetch("https://a.org/x")
-
-
-async def test_old_function_api_still_works() -> None:
-    transport = httpx.MockTransport(
-        lambda r: httpx.Response(200, content=FEED, headers={"Content-Type": "text/xml"})
-    )
-    async with httpx.AsyncClient(transport=transport) as client:
-        fetched = await fetch(client, "https://a.org/feed", max_bytes=100_000)
-        assert fetched.body == FEED
-        with pytest.raises(FetchError, match="too_large"):
-            await fetch(client, "https://a.org/feed", max_bytes=10)
 
 
 async def test_gzip_bomb_hits_the_cap_on_decoded_bytes() -> None:

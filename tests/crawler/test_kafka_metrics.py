@@ -11,12 +11,12 @@ import pytest
 from prometheus_client import REGISTRY
 
 from pactwatch_crawler import metrics
-from pactwatch_crawler.kafka_metrics import CountingProducer, ErrorsCollector
 from pactwatch_devtools import create_topics
+from pactwatch_runtime import CountingProducer
 
 
 def errors() -> dict[str, float]:
-    (family,) = ErrorsCollector().collect()
+    (family,) = metrics.STANDARD.errors.collect()
     return {s.labels["kind"]: s.value for s in family.samples}
 
 
@@ -43,7 +43,7 @@ def test_counting_producer_counts_acknowledged_messages_per_topic(kafka: str) ->
 
     async def send() -> None:
         await create_topics(kafka, {topic: 1})
-        producer = CountingProducer(bootstrap_servers=kafka)
+        producer = CountingProducer(metrics.STANDARD, bootstrap_servers=kafka)
         await producer.start()
         try:
             await producer.send_and_wait(topic, b"a")

@@ -1,6 +1,6 @@
-"""The notifier's share of the standard metrics: consumer lag per partition of its group
-(events and retry topics, read from the broker), messages consumed and produced per topic,
-errors by kind; and the dead-letter series exist from the start."""
+"""The notifier's share of the standard metrics (runtime/README.md): consumer lag per partition
+of its group (events and retry topics, read from the broker), messages consumed and produced
+per topic, errors by kind; and the dead-letter series exist from the start."""
 
 from __future__ import annotations
 
@@ -9,24 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
 
 from pactwatch_devtools import WebhookReceiver, wait_until
-from pactwatch_notifier.kafka_lag import ErrorsCollector, lag_per_partition
 from pactwatch_schemas import encode
 
 from .helpers import SECRET, make_event, produce
-
-TP0, TP1 = TopicPartition("e", 0), TopicPartition("e", 1)
-
-
-@pytest.mark.unit
-def test_lag_is_end_minus_committed_or_minus_the_first_offset() -> None:
-    assert lag_per_partition({TP0: 9, TP1: 4}, {TP0: 9, TP1: -1}, {TP0: 0, TP1: 1}) == {
-        TP0: 0,
-        TP1: 3,
-    }
 
 
 @pytest.mark.unit
@@ -34,7 +22,7 @@ def test_errors_view_names_invalid_messages_and_failed_attempts() -> None:
     from pactwatch_notifier import metrics
 
     def kinds() -> dict[str, float]:
-        (family,) = ErrorsCollector().collect()
+        (family,) = metrics.STANDARD.errors.collect()
         return {s.labels["kind"]: s.value for s in family.samples}
 
     before = kinds()

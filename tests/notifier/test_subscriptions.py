@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from pactwatch_notifier.delivery_log import DeliveryLog
+from pactwatch_notifier.filters import matches
 from pactwatch_notifier.subscriptions import SubscriptionsFileError, load_subscriptions
 from pactwatch_schemas import ArticleRef, Event
 
@@ -42,8 +43,9 @@ def test_filters_by_event_type(tmp_path: Path) -> None:
     )
     everything, signings = load_subscriptions(path)
     assert everything.channel == "webhook" and signings.channel == "email"
-    assert everything.matches(_event("cooperation")) and everything.matches(_event("signing"))
-    assert signings.matches(_event("signing")) and not signings.matches(_event("cooperation"))
+    every, only = everything.to_create().filters, signings.to_create().filters
+    assert matches(every, _event("cooperation")) and matches(every, _event("signing"))
+    assert matches(only, _event("signing")) and not matches(only, _event("cooperation"))
 
 
 @pytest.mark.parametrize(

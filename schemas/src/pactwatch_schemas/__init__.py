@@ -1,4 +1,7 @@
-"""Pactwatch's message contract: models, topic names and codec, matching `schemas/json/`."""
+"""Pactwatch's message contract: models, topic names and codec, matching `schemas/json/`.
+
+The size limits a producer cuts its output to are in `pactwatch_schemas.limits`.
+"""
 
 from ._codec import (
     DEAD_LETTER_PAYLOAD_BYTES,
@@ -21,6 +24,7 @@ from ._models import (
     Event,
     EventType,
     NotifierRetry,
+    Service,
 )
 from ._topics import ARTICLES_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, NOTIFIER_RETRY_TOPIC
 
@@ -44,6 +48,7 @@ __all__ = [
     "Event",
     "EventType",
     "NotifierRetry",
+    "Service",
     "dead_letter",
     "decode",
     "encode",

@@ -11,9 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, StringConstraints
 
+from . import limits
+
 Id32 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
-Url = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
-Title = Annotated[str, StringConstraints(max_length=2000)]
+Url = Annotated[str, StringConstraints(min_length=1, max_length=limits.MAX_URL_CHARS)]
+Title = Annotated[str, StringConstraints(max_length=limits.MAX_TITLE_CHARS)]
 SourceId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Language = Annotated[str, StringConstraints(max_length=16)]
 # RFC 3339 timestamps only: no naive times, no Unix numbers (JSON Schema "date-time").
@@ -43,7 +45,7 @@ class Article(_Message):
     id: Id32
     url: Url
     title: Title
-    text: Annotated[str, StringConstraints(max_length=1_000_000)]
+    text: Annotated[str, StringConstraints(max_length=limits.MAX_ARTICLE_TEXT_CHARS)]
     source_id: SourceId
     source_tags: dict[str, str] = Field(default_factory=dict)
     language: Language | None = None
@@ -81,23 +83,28 @@ class Event(_Message):
     cameo: Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")]
     confidence: Annotated[float, Field(ge=0, le=1)]
     parties: Annotated[
-        list[Annotated[str, StringConstraints(max_length=300)]], Field(max_length=50)
+        list[Annotated[str, StringConstraints(max_length=limits.MAX_PARTY_CHARS)]],
+        Field(max_length=limits.MAX_PARTIES),
     ]
+    # One normalised key per party: the parties' limits.
     party_keys: Annotated[
-        list[Annotated[str, StringConstraints(max_length=300)]], Field(max_length=50)
+        list[Annotated[str, StringConstraints(max_length=limits.MAX_PARTY_CHARS)]],
+        Field(max_length=limits.MAX_PARTIES),
     ] = Field(default_factory=list)
-    evidence: Annotated[str, StringConstraints(max_length=5000)]
+    evidence: Annotated[str, StringConstraints(max_length=limits.MAX_EVIDENCE_CHARS)]
     evidence_spans: Annotated[
         list[tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]],
-        Field(max_length=20),
+        Field(max_length=limits.MAX_EVIDENCE_SPANS),
     ]
     locations: Annotated[
-        list[Annotated[str, StringConstraints(max_length=300)]], Field(max_length=50)
+        list[Annotated[str, StringConstraints(max_length=limits.MAX_LOCATION_CHARS)]],
+        Field(max_length=limits.MAX_LOCATIONS),
     ] = Field(default_factory=list)
     amount: Amount | None = None
     date: Day | None = None
     sectors: Annotated[
-        list[Annotated[str, StringConstraints(max_length=100)]], Field(max_length=20)
+        list[Annotated[str, StringConstraints(max_length=limits.MAX_SECTOR_CHARS)]],
+        Field(max_length=limits.MAX_SECTORS),
     ] = Field(default_factory=list)
     language: Language = "und"
     fingerprint: Id32

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import faust
 
+from pactwatch_runtime import logging_config
+
 from .app import create_app
 from .core.config import Settings
-from .core.logging import logging_config
 
 
 def main() -> None:

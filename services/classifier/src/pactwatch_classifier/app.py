@@ -1,33 +1,38 @@
 """The classifier as a faust-streaming app: articles topic -> classify -> events topic.
 
-Read top to bottom, the agent is: take a batch -> decode -> classify -> publish events
-(and dead letters) -> wait for the broker's acks. faust acks the batch's offsets only
-after the loop body returns, so an offset is committed only once its events are stored.
+Read top to bottom, the agent is: take a batch -> `process` each message (decode, classify:
+`process.py`) -> hand its events (or its dead letter) to the producer -> wait for the
+broker's acks. faust acks the batch's offsets only after the loop body returns, so an offset
+is committed only once its events are stored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 import faust
-import structlog
-from aiohttp.web import Response
-from aiokafka import AIOKafkaClient
-from aiokafka.errors import KafkaError
 from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from prometheus_client import REGISTRY
 
-from pactwatch_schemas import Article, DecodeError, dead_letter, decode, encode
+from pactwatch_runtime import (
+    BrokerWatch,
+    DeadLetterSink,
+    LagWatch,
+    health_response,
+    metrics_response,
+    ready_response,
+)
+from pactwatch_schemas import encode
 
 from . import metrics
 from .core.config import Settings
-from .detect import InvalidArticle
-from .kafka_lag import LagWatch
-from .pipeline import classify_article, to_events
+from .process import ProcessResult, Rejected, process
 
-log = structlog.get_logger("pactwatch.classifier")
+#: A message handed to the producer: its topic and the future of the broker's ack.
+Pending = tuple[str, Awaitable[Any]]
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -64,14 +69,19 @@ def create_app(settings: Settings) -> faust.App:
     dead_letters = app.topic(
         settings.dead_letter_topic, key_serializer="raw", value_serializer="raw"
     )
+    sink = DeadLetterSink(
+        "classifier",
+        lambda key, value: dead_letters.send(key=key, value=value),
+        counter=metrics.DEAD_LETTERS,
+    )
+    standard = metrics.STANDARD
     broker = BrokerWatch(settings.kafka_bootstrap)
     lag = LagWatch(
         settings.kafka_bootstrap,
         settings.app_id,
         [settings.articles_topic],
-        metrics.CONSUMER_LAG,
-        metrics.ERRORS,
-        settings.lag_interval_seconds,
+        standard,
+        interval=settings.lag_interval_seconds,
     )
 
     @app.agent(articles)
@@ -81,88 +91,56 @@ def create_app(settings: Settings) -> faust.App:
         )
         async for batch in batches:
             started = time.perf_counter()
-            pending: list[tuple[str, Any]] = []
+            pending: list[Pending] = []
             for event in batch:
-                metrics.CONSUMED.labels(event.message.topic).inc()
+                standard.consumed.labels(event.message.topic).inc()
                 one_started = time.perf_counter()
-                pending.extend(await _process(event.message, event.value))
-                metrics.PROCESSING_SECONDS.observe(time.perf_counter() - one_started)
+                pending.extend(await _send(event.message, process(event.value)))
+                standard.processing.observe(time.perf_counter() - one_started)
             # The broker must hold the events before faust may commit the batch's offsets.
             try:
                 await asyncio.gather(*(future for _, future in pending))
             except Exception:
-                metrics.ERRORS.labels("produce_failed").inc()
+                standard.errors.inc("produce_failed")
                 raise
             for topic, _ in pending:
-                metrics.PRODUCED.labels(topic).inc()
+                standard.produced.labels(topic).inc()
             metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
 
-    async def _process(message: Any, raw: bytes) -> list[tuple[str, Any]]:
-        try:
-            article = decode(Article, raw)
-        except DecodeError as exc:
-            return [await _dead_letter(message, raw, exc.reason, exc.detail)]
-        started = time.perf_counter()
-        try:
-            result = classify_article(article)
-            out = to_events(article, result)
-        except (InvalidArticle, ValueError) as exc:
-            return [await _dead_letter(message, raw, "processing_error", str(exc))]
-        metrics.CLASSIFY_SECONDS.observe(time.perf_counter() - started)
+    async def _send(message: faust.types.Message, result: ProcessResult) -> list[Pending]:
+        """Hand what `process` made of one message to the producer."""
+        if isinstance(result, Rejected):
+            metrics.INVALID.labels(result.reason).inc()
+            standard.errors.inc(result.reason)
+            letter = await sink.reject(message, result.reason, result.detail)
+            return [(dead_letters.get_topic_name(), letter)]
+        metrics.CLASSIFY_SECONDS.observe(result.seconds)
         metrics.ARTICLES.labels(result.label).inc()
-        futures = []
-        for ev in out:
+        sent = []
+        for ev in result.events:
             metrics.EVENTS.labels(ev.type).inc()
-            sent = await events.send(key=ev.event_id.encode(), value=encode(ev))
-            futures.append((events.get_topic_name(), sent))
-        return futures
+            future = await events.send(key=ev.event_id.encode(), value=encode(ev))
+            sent.append((events.get_topic_name(), future))
+        return sent
 
-    async def _dead_letter(message: Any, raw: bytes, reason: Any, detail: str) -> tuple[str, Any]:
-        metrics.INVALID.labels(reason).inc()
-        metrics.DEAD_LETTERS.labels(reason).inc()
-        metrics.ERRORS.labels(str(reason)).inc()
-        log.warning(
-            "dead_letter",
-            reason=reason,
-            detail=detail[:300],
-            partition=message.partition,
-            offset=message.offset,
-        )
-        letter = dead_letter(
-            service="classifier",
-            reason=reason,
-            error=detail,
-            source_topic=message.topic,
-            payload=raw,
-            partition=message.partition,
-            offset=message.offset,
-            key=message.key,
-        )
-        sent = await dead_letters.send(key=message.key, value=encode(letter))
-        return dead_letters.get_topic_name(), sent
-
+    # faust's own web server serves the ops endpoints (the same responses as the others').
     @app.page("/metrics")
     async def metrics_page(_view: Any, request: Any) -> Any:
-        # aiohttp refuses a charset inside content_type, so the header is set directly.
-        return Response(
-            body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
-        )
+        return metrics_response()
 
     @app.page("/healthz")
     async def healthz(_view: Any, request: Any) -> Any:
-        return _view.json({"status": "ok"})
+        return health_response()
 
     @app.page("/readyz")
     async def readyz(_view: Any, request: Any) -> Any:
-        checks = {"kafka": broker.ok}
-        ok = all(checks.values())
-        return _view.json(
-            {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
-        )
+        return ready_response({"kafka": broker.ok})
 
+    # The app cancels its tasks when it stops; they also check, in case a cancellation is
+    # lost inside a client's own timeout handling.
     @app.task  # type: ignore[untyped-decorator]
     async def watch_broker() -> None:
-        await broker.run(app)
+        await broker.run(lambda: bool(app.should_stop))
 
     @app.task  # type: ignore[untyped-decorator]
     async def watch_lag() -> None:
@@ -180,26 +158,3 @@ def create_app(settings: Settings) -> faust.App:
             await asyncio.sleep(1)
 
     return app
-
-
-class BrokerWatch:
-    """Keeps `ok` current for `/readyz`: cluster metadata must come back within 5 s."""
-
-    def __init__(self, bootstrap: str) -> None:
-        self.bootstrap = bootstrap
-        self.ok = False
-
-    async def run(self, app: faust.App) -> None:
-        client = AIOKafkaClient(bootstrap_servers=self.bootstrap, client_id="pactwatch-health")
-        try:
-            while not app.should_stop:
-                try:
-                    if not client.cluster.brokers():
-                        await asyncio.wait_for(client.bootstrap(), timeout=5)
-                    await asyncio.wait_for(client.fetch_all_metadata(), timeout=5)
-                    self.ok = True
-                except (KafkaError, TimeoutError, OSError):
-                    self.ok = False
-                await asyncio.sleep(5)
-        finally:
-            await client.close()

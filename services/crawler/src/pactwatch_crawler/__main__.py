@@ -15,15 +15,14 @@ import time
 import structlog
 from aiokafka.errors import KafkaError
 
+from pactwatch_runtime import CountingProducer, bounded, configure_logging, start_ops_server
+
 from .core.config import Settings
-from .core.logging import configure_logging
 from .fetch import Fetcher
-from .kafka_metrics import CountingProducer
-from .metrics import NEAR_DUP_INDEX, ROBOTS_REFUSALS, SEEN
+from .metrics import NEAR_DUP_INDEX, ROBOTS_REFUSALS, SEEN, STANDARD
 from .neardup import NearDuplicateIndex
-from .ops import start_ops_server
 from .seen import SeenLog, SeenRecord, SeenStore
-from .service import Crawler, bounded
+from .service import Crawler
 from .shard import ensure_topics
 from .sources import SourcesFileError, load_sources
 
@@ -91,6 +90,7 @@ async def run(settings: Settings) -> None:
         learn(store.fingerprints(since=window_start))
         seen = SeenLog(settings.kafka_bootstrap, settings.seen_topic, store, learn)
         producer = CountingProducer(  # counts messages acked per topic
+            STANDARD,
             bootstrap_servers=settings.kafka_bootstrap,
             client_id="pactwatch-crawler",
             enable_idempotence=True,  # retries inside the client cannot duplicate a message

@@ -19,8 +19,10 @@ from cssselect import SelectorError
 from lxml import etree
 from tld import get_fld
 
+from pactwatch_schemas import limits
+
 from .encoding import decode_html
-from .parse import MAX_TITLE, EntryCollector, Listing, ListingError
+from .parse import EntryCollector, Listing, ListingError
 from .sources import Source
 
 _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -93,7 +95,7 @@ def parse_html_listing(
         if not source.link_selector and not looks_like_article(url, title):
             collector.skip("not_article_like")
             continue
-        collector.add(url, title=title[:MAX_TITLE] or None, language=source.language)
+        collector.add(url, title=title[: limits.MAX_TITLE_CHARS] or None, language=source.language)
     return Listing(collector.entries, collector.skipped, ttl_seconds=None, bozo=None)
 
 
@@ -197,7 +199,7 @@ def parse_sitemap(body: bytes, source: Source, url: str, *, max_entries: int) ->
         )
         collector.add(
             absolute,
-            title=" ".join(title.split())[:MAX_TITLE] or None,
+            title=" ".join(title.split())[: limits.MAX_TITLE_CHARS] or None,
             published_at=published,
             language=source.language or (language.strip()[:16] if language else None),
         )

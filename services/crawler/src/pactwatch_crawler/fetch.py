@@ -22,6 +22,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from pactwatch_runtime import parse_retry_after
+
 from .hosts import Politeness
 from .robots import ROBOTS_MAX_BYTES, RobotsCache
 
@@ -98,23 +100,6 @@ def content_type_accepted(media_type: str, accept: Accept) -> bool:
     if accept == "feed":
         return feedish or html  # many feeds are served as text/html; the parser decides
     return html or feedish
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: a delta or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
 
 
 def freshness(headers: httpx.Headers, now: float | None = None) -> float | None:
@@ -367,51 +352,6 @@ def _check_url(url: str) -> None:
         raise FetchError("invalid_url", f"{url!r} is not an absolute http(s) URL", permanent=True)
 
 
-# --- the old function API, kept while service.py moves to `Fetcher` -------------------------
-
-
-async def fetch(client: httpx.AsyncClient, url: str, *, max_bytes: int) -> Fetched:
-    """GET `url` with the caller's client (no robots, no politeness): the pre-Fetcher API."""
-    started = time.perf_counter()
-    try:
-        async with client.stream("GET", url) as response:
-            if response.status_code >= 400:
-                raise FetchError(
-                    f"http_{response.status_code}",
-                    f"{url} answered {response.status_code}",
-                    retry_after=parse_retry_after(response.headers.get("retry-after")),
-                    permanent=response.status_code < 500 and response.status_code not in (408, 429),
-                )
-            media, charset = _media_type(response.headers.get("content-type", ""))
-            if not content_type_accepted(media, "any"):
-                raise FetchError("bad_content_type", f"{url} served {media!r}")
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError("too_large", f"{url} body exceeds {max_bytes} bytes")
-                chunks.append(chunk)
-            return Fetched(
-                url=str(response.url),
-                status=response.status_code,
-                body=b"".join(chunks),
-                content_type=media,
-                charset=charset,
-                validators=Validators(
-                    response.headers.get("etag"), response.headers.get("last-modified")
-                ),
-                fresh_for=freshness(response.headers),
-                elapsed=time.perf_counter() - started,
-            )
-    except httpx.TimeoutException as exc:
-        raise FetchError("timeout", f"{url}: {type(exc).__name__}") from None
-    except httpx.TooManyRedirects:
-        raise FetchError("redirects", f"{url}: too many redirects") from None
-    except httpx.HTTPError as exc:
-        raise FetchError("connection", f"{url}: {type(exc).__name__}: {exc}") from None
-
-
 __all__ = [
     "Accept",
     "FetchError",
@@ -419,7 +359,5 @@ __all__ = [
     "Fetcher",
     "Validators",
     "content_type_accepted",
-    "fetch",
     "freshness",
-    "parse_retry_after",
 ]

@@ -4,12 +4,11 @@ Per-source series carry the `source` label so an operator can alert on one stale
 source; a few thousand sources stay well within what Prometheus handles.
 """
 
-from prometheus_client import Counter, Gauge, Histogram, Info
+from prometheus_client import Counter, Gauge, Histogram
+
+from pactwatch_runtime import ErrorsFrom, register_standard_metrics
 
 from . import __version__
-
-BUILD = Info("pactwatch_crawler_build", "Version of the running crawler.")
-BUILD.info({"version": __version__})
 
 # Listing polls (feed, listing page, sitemap): outcome is 200, 304 or the error kind.
 FETCHES = Counter(
@@ -85,19 +84,19 @@ NEAR_DUP_INDEX = Gauge(
     "pactwatch_crawler_near_duplicate_index_size", "Fingerprints in the near-duplicate window."
 )
 
-# The standard set every Pactwatch service exports (kafka_metrics.py counts these).
-PRODUCED = Counter(
-    "pactwatch_crawler_messages_produced_total",
-    "Messages the broker acknowledged, by topic.",
-    ["topic"],
-)
-CONSUMED = Counter(
-    "pactwatch_crawler_messages_consumed_total",
-    "Messages read from Kafka, by topic (the seen log every replica tails).",
-    ["topic"],
-)
-PROCESSING_SECONDS = Histogram(
-    "pactwatch_crawler_processing_duration_seconds",
-    "Time for one whole poll of a source: listing, pages, publishing.",
+# The standard set every Pactwatch service exports (runtime/README.md). No consumer lag: the
+# crawler's group only shares out the sources (it commits no offsets; state lives in the
+# compacted records), so a group lag would mean nothing. Errors by kind are the failed listing
+# fetches (`fetch_<outcome>`), failed article pages (`page_<outcome>`) and refused produces.
+STANDARD = register_standard_metrics(
+    "pactwatch_crawler",
+    __version__,
+    processing="Time for one whole poll of a source: listing, pages, publishing.",
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+    consumer_lag=False,
+    error_kinds=["produce_failed"],
+    errors_from=[
+        ErrorsFrom(FETCHES, "outcome", "fetch", ignore=frozenset({"200", "304"})),
+        ErrorsFrom(PAGES, "outcome", "page", ignore=frozenset({"extracted", "no_text"})),
+    ],
 )

@@ -22,7 +22,7 @@ import feedparser
 import lxml.html
 from lxml.etree import ParserError
 
-from pactwatch_schemas import Article
+from pactwatch_schemas import limits
 
 from .canonical import article_id, canonical_url
 from .sources import Source
@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from .fetch import Fetched
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote")
-MAX_TITLE = 2000
-MAX_TEXT = 1_000_000
-MAX_URL = 4096
 # A feed item whose content is at least this long carries the article: no page fetch needed.
 FULL_TEXT_CHARS = 1500
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -72,10 +69,6 @@ class ListingError(ValueError):
     """The document is not a listing of the source's kind at all (HTML as a feed, garbage)."""
 
 
-# The pre-`parse_listing` name, still raised by `parse_feed`.
-FeedError = ListingError
-
-
 class EntryCollector:
     """Builds a Listing: canonicalises, deduplicates, caps and counts skips."""
 
@@ -98,7 +91,7 @@ class EntryCollector:
         published_at: datetime | None = None,
         language: str | None = None,
     ) -> bool:
-        if not url.startswith(("http://", "https://")) or len(url) > MAX_URL:
+        if not url.startswith(("http://", "https://")) or len(url) > limits.MAX_URL_CHARS:
             self.skip("bad_url")
             return False
         try:
@@ -150,11 +143,11 @@ def parse_feed_listing(body: bytes, source: Source, base_url: str, *, max_entrie
         if not link:
             collector.skip("no_link")
             continue
-        title = html_to_text(entry.get("title") or "")[:MAX_TITLE] or None
+        title = html_to_text(entry.get("title") or "")[: limits.MAX_TITLE_CHARS] or None
         contents = entry.get("content") or []
         content = max((str(c.get("value", "")) for c in contents), key=len, default="")
-        content_text = html_to_text(content)[:MAX_TEXT] if content else ""
-        summary_text = html_to_text(entry.get("summary") or "")[:MAX_TEXT]
+        content_text = html_to_text(content)[: limits.MAX_ARTICLE_TEXT_CHARS] if content else ""
+        summary_text = html_to_text(entry.get("summary") or "")[: limits.MAX_ARTICLE_TEXT_CHARS]
         full_text = _substantial(content_text)
         collector.add(
             urljoin(base_url, link.strip()),
@@ -284,60 +277,3 @@ def _published(entry: Any) -> datetime | None:
         return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
     except (OverflowError, ValueError):
         return None
-
-
-# --- the old API (feed -> Article messages), kept while service.py moves to parse_listing ---
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    articles: list[Article]
-    skipped: dict[str, int]  # reason -> count, for metrics
-    bozo: str | None  # feedparser's complaint about malformed XML, if any
-
-
-def parse_feed(body: bytes, source: Source, base_url: str, fetched_at: datetime) -> ParsedFeed:
-    """Turn a fetched RSS/Atom document into articles; raise `FeedError` if it is no feed."""
-    if not body.strip():
-        raise FeedError("empty response body")
-    feed = _feedparse(body, base_url)
-    bozo = str(feed.get("bozo_exception")) if feed.get("bozo") else None
-    articles: list[Article] = []
-    skipped: dict[str, int] = {}
-    for entry in feed.entries:
-        article = _entry_to_article(entry, source, base_url, fetched_at)
-        if isinstance(article, str):
-            skipped[article] = skipped.get(article, 0) + 1
-        else:
-            articles.append(article)
-    return ParsedFeed(articles=articles, skipped=skipped, bozo=bozo)
-
-
-def _entry_to_article(
-    entry: Any, source: Source, base_url: str, fetched_at: datetime
-) -> Article | str:
-    """An Article, or the reason the entry was skipped."""
-    link = entry.get("link") or ""
-    if not link:
-        return "no_link"
-    url = urljoin(base_url, link)
-    if not url.startswith(("http://", "https://")):
-        return "bad_link"
-    title = html_to_text(entry.get("title") or "")[:MAX_TITLE]
-    contents = entry.get("content") or []
-    body = max((c.get("value", "") for c in contents), key=len, default="")
-    text = html_to_text(body or entry.get("summary") or "")[:MAX_TEXT]
-    if not title and not text:
-        return "empty"
-    return Article(
-        schema_version=1,
-        id=article_id(url),
-        url=url[:MAX_URL],
-        title=title,
-        text=text,
-        source_id=source.id,
-        source_tags=source.tags,
-        language=source.language or _entry_language(entry),
-        published_at=_published(entry),
-        fetched_at=fetched_at,
-    )

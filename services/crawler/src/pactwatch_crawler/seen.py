@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
-from .metrics import CONSUMED
+from pactwatch_runtime import CountingConsumer
+
+from .metrics import STANDARD
 
 log = structlog.get_logger("pactwatch.crawler.seen")
 
@@ -201,7 +203,8 @@ class SeenLog:
         self.store = store
         self.caught_up = False
         self._on_new = on_new
-        self._consumer = AIOKafkaConsumer(
+        self._consumer = CountingConsumer(  # counts the records read (messages_consumed_total)
+            STANDARD,
             bootstrap_servers=bootstrap,
             client_id="pactwatch-crawler-seen",
             group_id=None,  # every replica reads everything
@@ -249,7 +252,6 @@ class SeenLog:
         records: list[SeenRecord] = []
         offsets: dict[tuple[str, int], int] = {}
         for tp, messages in batch.items():
-            CONSUMED.labels(tp.topic).inc(len(messages))
             for message in messages:
                 if message.key is None or message.value is None:
                     continue

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,7 +29,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
-from pactwatch_schemas import Article, encode
+from pactwatch_runtime import BrokerWatch, bounded, finish_or_cancel
+from pactwatch_schemas import Article, encode, limits
 
 from . import metrics
 from .core.config import Settings
@@ -45,22 +46,6 @@ from .state import SourceState
 
 log = structlog.get_logger("pactwatch.crawler")
 T = TypeVar("T")
-
-
-async def bounded(step: Awaitable[object], seconds: float, what: str) -> None:
-    """Await a shutdown step for at most `seconds`: a broker that is away must not keep
-    a stopping process alive."""
-    try:
-        await asyncio.wait_for(step, timeout=seconds)
-    except TimeoutError:
-        log.warning("shutdown_step_timed_out", step=what, seconds=seconds)
-    except Exception as exc:  # a failing close must not hide the others
-        log.warning("shutdown_step_failed", step=what, error=repr(exc))
-
-
-MAX_TITLE = 2000
-MAX_TEXT = 1_000_000
-MAX_URL = 4096
 
 
 @dataclass(slots=True)
@@ -104,7 +89,7 @@ class Crawler:
         self.seen = seen
         self.near_duplicates = near_duplicates
         self.partitions = partitions
-        self.broker_ok = False
+        self._broker: BrokerWatch | None = None
         self._by_partition: dict[int, list[Source]] = {}
         for source in sources:
             self._by_partition.setdefault(partition_for(source.id, partitions), []).append(source)
@@ -131,6 +116,11 @@ class Crawler:
     def stop(self) -> None:
         self._stop.set()
 
+    @property
+    def broker_ok(self) -> bool:
+        """Whether the broker answered the last check (for `/readyz`)."""
+        return self._broker is not None and self._broker.ok
+
     async def _off_loop(self, work: Callable[[], T]) -> T:
         """Run CPU-bound `work` on the crawler's worker thread."""
         return await asyncio.get_running_loop().run_in_executor(self._cpu, work)
@@ -152,9 +142,10 @@ class Crawler:
         self._consumer = consumer
         consumer.subscribe([s.sources_topic], listener=Assignments(self._assign, self._revoke))
         await consumer.start()
+        self._broker = BrokerWatch(self.producer.client)
         helpers = [
             asyncio.create_task(self.seen.run(self._stop), name="seen-tail"),
-            asyncio.create_task(self._watch_broker(), name="broker-check"),
+            asyncio.create_task(self._broker.run(self._stop), name="broker-check"),
             asyncio.create_task(self._prune_near_duplicates(), name="near-dup-prune"),
         ]
         try:
@@ -233,14 +224,9 @@ class Crawler:
         watches = [self._watches.pop(i) for i in ids if i in self._watches]
         for watch in watches:
             watch.stop.set()
-        tasks = [w.task for w in watches]
-        if tasks:
-            _, late = await asyncio.wait(tasks, timeout=grace)
-            if late:
-                log.warning("polls_cancelled_at_shutdown", polls=len(late))
-                for task in late:
-                    task.cancel()
-                await asyncio.gather(*late, return_exceptions=True)
+        late = await finish_or_cancel((w.task for w in watches), grace)
+        if late:
+            log.warning("polls_cancelled_at_shutdown", polls=len(late))
         for source_id in ids:
             self._failing.discard(source_id)
             for gauge in (metrics.LAST_SUCCESS, metrics.INTERVAL, metrics.CONSECUTIVE_FAILURES):
@@ -293,7 +279,7 @@ class Crawler:
             except Exception as exc:  # a bug or input nobody foresaw: count it, keep going
                 log.exception("poll_crashed", source=source.id)
                 outcome = PollOutcome("internal_error", ok=False, detail=repr(exc)[:500])
-            metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
+            metrics.STANDARD.processing.observe(time.perf_counter() - started)
             self._reschedule(source, state, outcome)
             self._record(source, state, outcome)
             try:
@@ -514,7 +500,7 @@ class Crawler:
         if not text and not title:
             metrics.ENTRIES_SKIPPED.labels("no_text").inc()
             return None
-        if len(entry.url) > MAX_URL:
+        if len(entry.url) > limits.MAX_URL_CHARS:
             metrics.ENTRIES_SKIPPED.labels("url_too_long").inc()
             return None
         try:
@@ -522,8 +508,8 @@ class Crawler:
                 schema_version=1,
                 id=entry.article_id,
                 url=entry.url,
-                title=(title or "")[:MAX_TITLE],
-                text=(text or "")[:MAX_TEXT],
+                title=(title or "")[: limits.MAX_TITLE_CHARS],
+                text=(text or "")[: limits.MAX_ARTICLE_TEXT_CHARS],
                 source_id=source.id,
                 source_tags=source.tags,
                 language=(language or source.language or None),
@@ -644,17 +630,6 @@ class Crawler:
         return future
 
     # --- housekeeping --------------------------------------------------------------------
-
-    async def _watch_broker(self) -> None:
-        """Keep `broker_ok` current for `/readyz`: metadata must come back within 5 s."""
-        while not self._stop.is_set():
-            try:
-                await asyncio.wait_for(self.producer.client.fetch_all_metadata(), timeout=5)
-                self.broker_ok = True
-            except (KafkaError, TimeoutError, OSError):
-                self.broker_ok = False
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=5)
 
     async def _prune_near_duplicates(self) -> None:
         """Drop fingerprints older than the window, hourly."""

@@ -13,10 +13,17 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from pactwatch_runtime import (
+    CountingConsumer,
+    CountingProducer,
+    LagWatch,
+    bounded,
+    configure_logging,
+    start_ops_server,
+)
+
 from .core.config import Settings
-from .core.logging import configure_logging
-from .kafka_lag import CountingConsumer, CountingProducer, start_lag_watch
-from .ops import start_ops_server
+from .metrics import STANDARD
 from .service import Notifier
 from .store import SubscriptionStore
 from .subscriptions import SubscriptionsFileError, load_subscriptions
@@ -87,6 +94,7 @@ async def run(settings: Settings) -> None:
             log.warning("retry_topic_check_failed", error=repr(exc), attempt=attempt + 1)
             await asyncio.sleep(1)
     consumer = CountingConsumer(  # counts records read per topic
+        STANDARD,
         bootstrap_servers=settings.kafka_bootstrap,
         group_id=settings.group_id,
         client_id="pactwatch-notifier",
@@ -95,6 +103,7 @@ async def run(settings: Settings) -> None:
         max_poll_interval_ms=600_000,
     )
     producer = CountingProducer(  # counts messages acked per topic
+        STANDARD,
         bootstrap_servers=settings.kafka_bootstrap,
         client_id="pactwatch-notifier",
         enable_idempotence=True,
@@ -109,11 +118,17 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, notifier.stop)
     ops = await start_ops_server(
-        settings.http_host, settings.http_port, lambda: {"kafka": notifier.broker_ok}
+        settings.http_host, settings.http_port, lambda: {"kafka": notifier.broker.ok}
     )
-    lag = start_lag_watch(
-        settings.kafka_bootstrap, settings.group_id, [settings.events_topic, settings.retry_topic]
+    lag_watch = LagWatch(
+        settings.kafka_bootstrap,
+        settings.group_id,
+        [settings.events_topic, settings.retry_topic],
+        STANDARD,
+        interval=settings.lag_interval_seconds,
     )
+    lag_stop = asyncio.Event()
+    lag = asyncio.create_task(lag_watch.run(lag_stop), name="consumer-lag")
     log.info(
         "started",
         subscriptions=len(subscriptions),
@@ -124,14 +139,13 @@ async def run(settings: Settings) -> None:
     try:
         await notifier.run()
     finally:
+        lag_stop.set()
         lag.cancel()
         await asyncio.gather(lag, return_exceptions=True)
         # Bounded: a broker that is away must not keep a stopping process alive.
-        for step, what in ((consumer.stop(), "consumer_stop"), (producer.stop(), "producer_stop")):
-            try:
-                await asyncio.wait_for(step, timeout=10)
-            except TimeoutError:
-                log.warning("shutdown_step_timed_out", step=what)
+        grace = settings.shutdown_grace_seconds
+        await bounded(consumer.stop(), grace, "consumer_stop")
+        await bounded(producer.stop(), grace, "producer_stop")
         await ops.cleanup()
         store.close()
         log.info("stopped")

@@ -1,5 +1,5 @@
-"""The notifier's SQLite store: what was delivered, how far each retry chain got, which
-subscriptions a receiver disabled (410 Gone), and which articles reported each event.
+"""The notifier's SQLite store: what was delivered, how far each retry chain got, and which
+articles reported each event. (Disabled subscriptions live in the subscriptions database.)
 
 Consumption is at least once, so an event (or a retry record) can come back after a crash or
 a rebalance. A (subscription, event) pair found delivered is not delivered again; a retry
@@ -50,9 +50,6 @@ class DeliveryLog:
               subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, article_id TEXT NOT NULL,
               chain TEXT NOT NULL, attempt INTEGER NOT NULL,
               PRIMARY KEY (subscription_id, event_id, article_id, chain));
-            CREATE TABLE IF NOT EXISTS disabled (
-              subscription_id TEXT PRIMARY KEY, reason TEXT NOT NULL,
-              disabled_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);
             CREATE TABLE IF NOT EXISTS event_articles (
               event_id TEXT NOT NULL, article_id TEXT NOT NULL, ref TEXT NOT NULL,
               seen_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -124,24 +121,6 @@ class DeliveryLog:
             " ON CONFLICT DO UPDATE SET attempt = MAX(attempt, excluded.attempt)",
             (subscription_id, event_id, article_id, chain, attempt),
         )
-
-    # -- disabled subscriptions ------------------------------------------------------------
-    def disable(self, subscription_id: str, reason: str) -> bool:
-        """Mark disabled; True if it was not disabled before."""
-        cursor = self._db.execute(
-            "INSERT OR IGNORE INTO disabled (subscription_id, reason) VALUES (?, ?)",
-            (subscription_id, reason[:500]),
-        )
-        return cursor.rowcount > 0
-
-    def enable(self, subscription_id: str) -> bool:
-        cursor = self._db.execute(
-            "DELETE FROM disabled WHERE subscription_id = ?", (subscription_id,)
-        )
-        return cursor.rowcount > 0
-
-    def disabled(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT subscription_id, reason FROM disabled").fetchall())
 
     # -- articles per event ----------------------------------------------------------------
     def add_source(self, event_id: str, ref: ArticleRef) -> bool:

@@ -1,15 +1,10 @@
 """Prometheus metrics of the notifier (`pactwatch_notifier_*`)."""
 
-from typing import get_args
+from prometheus_client import Counter, Gauge, Histogram
 
-from prometheus_client import Counter, Gauge, Histogram, Info
-
-from pactwatch_schemas import DeadLetterReason
+from pactwatch_runtime import ErrorsFrom, register_dead_letter_counter, register_standard_metrics
 
 from . import __version__
-
-BUILD = Info("pactwatch_notifier_build", "Version of the running notifier.")
-BUILD.info({"version": __version__})
 
 CONSUMED = Counter("pactwatch_notifier_events_consumed_total", "Event messages read from Kafka.")
 INVALID = Counter(
@@ -46,9 +41,7 @@ RETRIES_PUBLISHED = Counter(
 IN_FLIGHT = Gauge(
     "pactwatch_notifier_events_in_flight", "Event records being worked on (not yet committable)."
 )
-DEAD_LETTERS = Counter(
-    "pactwatch_notifier_dead_letters_total", "Messages sent to the dead-letter topic.", ["reason"]
-)
+DEAD_LETTERS = register_dead_letter_counter("pactwatch_notifier")
 SUBSCRIPTIONS = Gauge(
     "pactwatch_notifier_subscriptions", "Subscriptions known to this worker (any state)."
 )
@@ -83,27 +76,23 @@ DIGEST_PENDING = Gauge(
     "Digest subscriptions with events waiting for their next digest.",
 )
 
-# The standard set every Pactwatch service exports (kafka_lag.py keeps these current).
-CONSUMER_LAG = Gauge(
-    "pactwatch_notifier_consumer_lag",
-    "Messages the consumer group has yet to read, per partition (end offset - committed).",
-    ["topic", "partition"],
-)
-CONSUMED_BY_TOPIC = Counter(
-    "pactwatch_notifier_messages_consumed_total", "Messages read from Kafka.", ["topic"]
-)
-PRODUCED = Counter(
-    "pactwatch_notifier_messages_produced_total",
-    "Messages the broker acknowledged.",
-    ["topic"],
-)
-# Series exist from the start at 0, so the first dead letter is an increase Prometheus sees.
-for _reason in get_args(DeadLetterReason):
-    DEAD_LETTERS.labels(_reason)
-for _channel in ("webhook", "email"):  # likewise the first alert's latency
+for _channel in ("webhook", "email"):  # the first alert's latency is an increase too
     LATENCY.labels(_channel)
-PROCESSING_SECONDS = Histogram(
-    "pactwatch_notifier_processing_duration_seconds",
-    "Time from taking an event or retry record to finishing its work (deliveries included).",
+
+# The standard set every Pactwatch service exports (runtime/README.md). Errors by kind are
+# one view over the counters above (invalid messages, failed delivery attempts, store errors)
+# plus refused produces and failed lag reads.
+STANDARD = register_standard_metrics(
+    "pactwatch_notifier",
+    __version__,
+    processing=(
+        "Time from taking an event or retry record to finishing its work (deliveries included)."
+    ),
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+    error_kinds=["produce_failed", "lag_refresh"],
+    errors_from=[
+        ErrorsFrom(INVALID, "reason", "invalid"),
+        ErrorsFrom(ATTEMPTS, "result", "delivery", only=frozenset({"retryable", "permanent"})),
+        ErrorsFrom(STORE_ERRORS, "operation", "store"),
+    ],
 )

@@ -43,6 +43,7 @@ from aiokafka import (
 )
 from aiokafka.errors import KafkaError
 
+from pactwatch_runtime import BrokerWatch, DeadLetterSink, bounded, finish_or_cancel
 from pactwatch_schemas import (
     Attempt,
     DecodeError,
@@ -67,9 +68,6 @@ from .unsubscribe import manage_url_for, sign_token, unsubscribe_url
 log = structlog.get_logger("pactwatch.notifier")
 
 FIRST_CHAIN = "first"
-#: How long a SIGTERM waits for deliveries under way before abandoning them (they are not
-#: committed, so the next start, here or on another replica, does them again).
-SHUTDOWN_GRACE_SECONDS = 10.0
 #: Each refresh asks for changes since the previous one minus this much: a change committed
 #: late, or stamped by a writer whose clock is a little behind, is not missed.
 REFRESH_OVERLAP_SECONDS = 5.0
@@ -178,7 +176,13 @@ class Notifier:
         self.consumer = consumer
         self.producer = producer
         self.store = DeliveryLog(settings.data_dir / "deliveries.sqlite3")
-        self.broker_ok = False
+        # /readyz: a consumer's fetch just returns nothing while the broker is away.
+        self.broker = BrokerWatch(producer.client, interval=3.0)
+        self.dead_letters = DeadLetterSink(
+            "notifier",
+            lambda key, value: self._produce(settings.dead_letter_topic, value, key=key),
+            counter=metrics.DEAD_LETTERS,
+        )
         self._stop = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.max_concurrent_deliveries)
         self._sub_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
@@ -299,7 +303,7 @@ class Notifier:
             asyncio.create_task(self._refresh_loop()),
             asyncio.create_task(self.recorder.run(self._stop)),
             asyncio.create_task(self.digests.run(self._stop)),
-            asyncio.create_task(self._watch_broker()),
+            asyncio.create_task(self.broker.run(self._stop)),
         ]
         try:
             while not self._stop.is_set():
@@ -309,7 +313,7 @@ class Notifier:
                         timeout_ms=200, max_records=self.settings.batch_size
                     )
                 except KafkaError as exc:
-                    self.broker_ok = False
+                    self.broker.ok = False
                     log.warning("consume_failed", error=repr(exc))
                     await asyncio.sleep(1)
                     continue
@@ -359,7 +363,7 @@ class Notifier:
             if exc is not None:
                 log.error("record_failed", offset=offset, error=repr(exc), exc_info=exc)
                 return  # likewise left uncommitted
-            metrics.PROCESSING_SECONDS.observe(time.perf_counter() - started)
+            metrics.STANDARD.processing.observe(time.perf_counter() - started)
             track.pending.discard(offset)
 
         task.add_done_callback(finished)
@@ -412,25 +416,16 @@ class Notifier:
             log.info("partitions_revoked", partitions=_names(revoked))
 
     async def _shutdown(self) -> None:
+        grace = self.settings.shutdown_grace_seconds
         for task in list(self._sleeping):
             task.cancel()
-        if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_GRACE_SECONDS)
-            for task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.wait(pending)
-                log.warning("abandoned_on_stop", deliveries=len(pending))
-        try:  # bounded: with the broker away, the uncommitted work is simply redone later
-            await asyncio.wait_for(self._commit(), timeout=SHUTDOWN_GRACE_SECONDS)
-        except TimeoutError:
-            log.warning("final_commit_timed_out")
+        abandoned = await finish_or_cancel(self._tasks, grace)
+        if abandoned:
+            log.warning("abandoned_on_stop", deliveries=len(abandoned))
+        # With the broker away, the uncommitted work is simply redone later.
+        await bounded(self._commit(), grace, "final_commit")
         self._stop.set()
-        _, late = await asyncio.wait(self._background, timeout=SHUTDOWN_GRACE_SECONDS)
-        for task in late:
-            task.cancel()
-        if late:
-            await asyncio.wait(late)
+        await finish_or_cancel(self._background, grace)
         await self.recorder.flush()
         await self._http.close()
         self.store.close()
@@ -658,18 +653,6 @@ class Notifier:
         token = sign_token(secrets[0].get_secret_value(), sub_id, address)
         return unsubscribe_url(str(base), token)
 
-    async def _watch_broker(self) -> None:
-        """Keep `broker_ok` current for `/readyz`: cluster metadata must come back within 5 s.
-        (A consumer's fetch just returns nothing while the broker is away.)"""
-        while not self._stop.is_set():
-            try:
-                await asyncio.wait_for(self.producer.client.fetch_all_metadata(), timeout=5)
-                self.broker_ok = True
-            except (KafkaError, TimeoutError, OSError):
-                self.broker_ok = False
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=3)
-
     # -- Kafka output ----------------------------------------------------------------------
     async def _produce(self, topic: str, value: bytes, key: bytes | None = None) -> None:
         """Send and wait for the broker's ack (before the offset commit), retrying while the
@@ -679,7 +662,7 @@ class Notifier:
                 await (await self.producer.send(topic, value, key=key))
                 return
             except KafkaError as exc:
-                self.broker_ok = False
+                self.broker.ok = False
                 log.warning("produce_failed", topic=topic, error=repr(exc))
                 await asyncio.sleep(1)
 
@@ -695,32 +678,10 @@ class Notifier:
             key=event.event_id.encode(),
             subscription_id=subscription_id,
         ).model_copy(update={"attempts": history})
-        await self._produce(
-            self.settings.dead_letter_topic, encode(letter), key=event.event_id.encode()
-        )
-        metrics.DEAD_LETTERS.labels(letter.reason).inc()
+        await self.dead_letters.send(letter, key=event.event_id.encode())
 
     async def _dead_letter_record(
         self, record: ConsumerRecord[bytes, bytes], exc: DecodeError
     ) -> None:
         metrics.INVALID.labels(exc.reason).inc()
-        log.warning(
-            "invalid_message",
-            topic=record.topic,
-            reason=exc.reason,
-            detail=exc.detail[:300],
-            partition=record.partition,
-            offset=record.offset,
-        )
-        letter = dead_letter(
-            service="notifier",
-            reason=exc.reason,
-            error=exc.detail,
-            source_topic=record.topic,
-            payload=record.value,
-            partition=record.partition,
-            offset=record.offset,
-            key=record.key,
-        )
-        await self._produce(self.settings.dead_letter_topic, encode(letter))
-        metrics.DEAD_LETTERS.labels(letter.reason).inc()
+        await self.dead_letters.reject(record, exc.reason, exc.detail)

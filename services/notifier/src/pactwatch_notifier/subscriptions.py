@@ -34,9 +34,6 @@ from pydantic import (
     model_validator,
 )
 
-from pactwatch_schemas import Event
-
-from .filters import matches
 from .models import (
     SUBSCRIPTION_ID_PATTERN,
     EmailChannel,
@@ -115,10 +112,6 @@ class Subscription(BaseModel):
             state=self.state,
             label=self.label,
         )
-
-    def matches(self, event: Event) -> bool:
-        """Whether this subscriber wants `event` (see filters.py)."""
-        return matches(self.to_create().filters, event)
 
 
 def _problems(exc: ValidationError) -> str:

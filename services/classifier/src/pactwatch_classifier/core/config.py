@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
 
+from pactwatch_runtime import ServiceSettings, shared_env
 from pactwatch_schemas import ARTICLES_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC
 
-
-def _shared(name: str) -> AliasChoices:
-    """Accept the service's own variable or the one every service reads."""
-    return AliasChoices(f"PACTWATCH_CLASSIFIER_{name}", f"PACTWATCH_{name}")
+_shared = shared_env("PACTWATCH_CLASSIFIER_")
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PACTWATCH_CLASSIFIER_", extra="ignore")
+class Settings(ServiceSettings):
+    """HTTP_HOST, LOG_LEVEL and LOG_FORMAT come from `ServiceSettings`."""
+
+    model_config = SettingsConfigDict(env_prefix="PACTWATCH_CLASSIFIER_")
 
     kafka_bootstrap: str = Field("127.0.0.1:9092", validation_alias=_shared("KAFKA_BOOTSTRAP"))
     articles_topic: str = Field(ARTICLES_TOPIC, validation_alias=_shared("ARTICLES_TOPIC"))
@@ -32,7 +31,6 @@ class Settings(BaseSettings):
     # (faust's 60 s default stalls a crashed replica's partitions for a minute).
     session_timeout_seconds: float = Field(10.0, gt=0)
     heartbeat_interval_seconds: float = Field(3.0, gt=0)
-    http_host: str = "127.0.0.1"
     http_port: int = 8002
     batch_size: int = Field(500, gt=0)
     batch_within_seconds: float = Field(0.05, gt=0)
@@ -40,5 +38,3 @@ class Settings(BaseSettings):
     faust_metrics: bool = False
     # How often the consumer group's lag is read from the broker for /metrics.
     lag_interval_seconds: float = Field(15.0, gt=0)
-    log_level: str = "INFO"
-    log_format: Literal["json", "console"] = "json"

@@ -12,6 +12,8 @@ import re
 from datetime import datetime
 from functools import cache
 
+from pactwatch_schemas import limits
+
 from . import _context, _genre, _lexicon, _rules_en, _rules_zh
 from ._amounts import find_amount
 from ._candidate import Candidate
@@ -31,11 +33,11 @@ from ._sectors import find_sectors
 from ._slots_en import located
 from ._text import MAX_TEXT_CHARS, Layout, layout, lower_same_length, sanitize, words
 
-MAX_TITLE_CHARS = 2_000
+MAX_TITLE_CHARS = limits.MAX_TITLE_CHARS
 MAX_CANDIDATE_SENTENCES = 400
-_MAX_EVIDENCE_CHARS = 5_000
-_MAX_SPANS = 20
-_MAX_PARTIES = 50
+_MAX_EVIDENCE_CHARS = limits.MAX_EVIDENCE_CHARS
+_MAX_SPANS = limits.MAX_EVIDENCE_SPANS
+_MAX_PARTIES = limits.MAX_PARTIES
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _GENERIC = words(
     """international china chinese national global new hightech zone district city group

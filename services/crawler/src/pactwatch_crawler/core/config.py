@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, model_validator
+from pydantic_settings import SettingsConfigDict
 
+from pactwatch_runtime import ServiceSettings, shared_env
 from pactwatch_schemas import ARTICLES_TOPIC
 
-
-def _shared(name: str) -> AliasChoices:
-    """Accept the service's own variable or the one every service reads."""
-    return AliasChoices(f"PACTWATCH_CRAWLER_{name}", f"PACTWATCH_{name}")
+_shared = shared_env("PACTWATCH_CRAWLER_")
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PACTWATCH_CRAWLER_", extra="ignore")
+class Settings(ServiceSettings):
+    """HTTP_HOST, LOG_LEVEL and LOG_FORMAT come from `ServiceSettings`."""
+
+    model_config = SettingsConfigDict(env_prefix="PACTWATCH_CRAWLER_")
 
     # Kafka
     kafka_bootstrap: str = Field("127.0.0.1:9092", validation_alias=_shared("KAFKA_BOOTSTRAP"))
@@ -38,7 +37,6 @@ class Settings(BaseSettings):
     # Files and the ops endpoints
     sources_file: Path = Path("sources.yaml")
     data_dir: Path = Path(".data/crawler")
-    http_host: str = "127.0.0.1"
     http_port: int = 8001
 
     # Schedule: a source starts at its interval_seconds (else the default) and adapts between
@@ -67,9 +65,6 @@ class Settings(BaseSettings):
     near_duplicate_max_distance: int = Field(3, ge=0, le=64)
     near_duplicate_window_days: float = Field(14.0, gt=0)
     near_duplicate_min_chars: int = Field(200, ge=0)  # shorter texts get no fingerprint
-
-    log_level: str = "INFO"
-    log_format: Literal["json", "console"] = "json"
 
     @model_validator(mode="after")
     def _bounds_in_order(self) -> Settings:

@@ -10,7 +10,8 @@ import structlog
 import uvicorn
 from pydantic import ValidationError
 
-from ..core.logging import configure_logging
+from pactwatch_runtime import configure_logging
+
 from .config import ApiSettings
 from .main import create_app
 

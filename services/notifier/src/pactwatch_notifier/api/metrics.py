@@ -1,11 +1,12 @@
 """Prometheus metrics of the subscriptions API (`pactwatch_notifier_api_*`)."""
 
-from prometheus_client import Counter, Gauge, Info
+from prometheus_client import Counter, Gauge
+
+from pactwatch_runtime import register_build_info
 
 from .. import __version__
 
-BUILD = Info("pactwatch_notifier_api_build", "Version of the running subscriptions API.")
-BUILD.info({"version": __version__})
+BUILD = register_build_info("pactwatch_notifier_api", __version__)
 
 REQUESTS = Counter(
     "pactwatch_notifier_api_requests_total",

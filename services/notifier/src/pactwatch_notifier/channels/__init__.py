@@ -8,7 +8,6 @@ from .webhook import (
     build_alert,
     classify_status,
     fit_alert,
-    parse_retry_after,
     signature_headers,
 )
 
@@ -20,7 +19,6 @@ __all__ = [
     "build_alert",
     "classify_status",
     "fit_alert",
-    "parse_retry_after",
     "render_email",
     "signature_headers",
     "subject_for",

@@ -5,24 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, HttpUrl, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, HttpUrl, SecretStr, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
 
+from pactwatch_runtime import ServiceSettings, shared_env
 from pactwatch_schemas import DEAD_LETTER_TOPIC, EVENTS_TOPIC, NOTIFIER_RETRY_TOPIC
 
-
-def _shared(name: str) -> AliasChoices:
-    """Accept the service's own variable or the one every service reads."""
-    return AliasChoices(f"PACTWATCH_NOTIFIER_{name}", f"PACTWATCH_{name}")
-
+_shared = shared_env("PACTWATCH_NOTIFIER_")
 
 #: Standard Webhooks' suggested schedule after the immediate first try: 5 s, 5 min, 30 min,
 #: 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (ten attempts over about three days).
 DEFAULT_RETRY_SCHEDULE = [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 50400.0, 72000.0, 86400.0]
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PACTWATCH_NOTIFIER_", extra="ignore")
+class Settings(ServiceSettings):
+    """HTTP_HOST, LOG_LEVEL and LOG_FORMAT come from `ServiceSettings`."""
+
+    model_config = SettingsConfigDict(env_prefix="PACTWATCH_NOTIFIER_")
 
     kafka_bootstrap: str = Field("127.0.0.1:9092", validation_alias=_shared("KAFKA_BOOTSTRAP"))
     events_topic: str = Field(EVENTS_TOPIC, validation_alias=_shared("EVENTS_TOPIC"))
@@ -45,7 +44,6 @@ class Settings(BaseSettings):
     digest_period_seconds_override: float | None = Field(None, gt=0)
     # Consecutive permanent failures (4xx, SMTP 5xx) after which a subscription is disabled.
     disable_after_permanent_failures: int = Field(5, ge=1)
-    http_host: str = "127.0.0.1"
     http_port: int = 8003
     batch_size: int = Field(500, gt=0)
     # Event records being worked on at once; past it the events partitions are paused.
@@ -56,6 +54,11 @@ class Settings(BaseSettings):
     # One endpoint (subscription) never gets more than this many of the slots above.
     max_concurrent_per_subscription: int = Field(50, gt=0)
     commit_interval_seconds: float = Field(0.5, gt=0)
+    # On SIGTERM, deliveries under way (and the final commit, and each client's close) get
+    # this long; then they are abandoned: not committed, so done again after the restart.
+    shutdown_grace_seconds: float = Field(10.0, gt=0)
+    # How often the consumer group's lag is read from the broker for /metrics.
+    lag_interval_seconds: float = Field(15.0, gt=0)
     webhook_timeout_seconds: float = Field(15.0, gt=0)
     # Delays before attempts 2, 3, ...: the number of attempts is 1 + len(schedule).
     retry_schedule_seconds: list[float] = Field(
@@ -77,8 +80,6 @@ class Settings(BaseSettings):
     # signing the token; the first signs, all verify (rotation). No URL: no List-Unsubscribe.
     public_base_url: HttpUrl | None = None
     unsubscribe_secrets: list[SecretStr] = Field(default_factory=list)
-    log_level: str = "INFO"
-    log_format: Literal["json", "console"] = "json"
 
     @field_validator("retry_schedule_seconds")
     @classmethod

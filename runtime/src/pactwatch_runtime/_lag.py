@@ -1,24 +1,26 @@
-"""Consumer lag of the classifier's consumer group, measured from outside the consumer.
+"""Consumer lag of a consumer group, measured from outside the consumer.
 
-Lag per partition = the partition's end offset - the group's committed offset (or the
+Lag per partition = the partition's end offset - the group's committed offset (or - the
 partition's first offset when the group has committed nothing there yet: it reads from the
-earliest). It is read from the broker, not from faust's in-memory positions, so it stays
-true across rebalances and while the agent is stuck, which is when it matters. Every
-replica reports the whole group's lag; dashboards and alerts take `max by (topic, partition)`.
+earliest). It is read from the broker, not from the consumer's in-memory position, so it stays
+true across rebalances and while the consumer is stuck, which is when it matters. Every replica
+reports the whole group's lag; dashboards and alerts take `max by (topic, partition)`.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
-from prometheus_client import Counter, Gauge
+from prometheus_client import Gauge
 
-log = structlog.get_logger("pactwatch.classifier.lag")
+from ._metrics import StandardMetrics
+from ._shutdown import Stop, pause, stopped
+
+log = structlog.get_logger("pactwatch.runtime.lag")
 
 
 def lag_per_partition(
@@ -37,35 +39,38 @@ def lag_per_partition(
 
 
 class LagWatch:
-    """Refreshes a `{topic, partition}` gauge with the group's lag every `interval` seconds."""
+    """Keeps `<prefix>_consumer_lag{topic, partition}` current for one group and its topics,
+    every `interval` seconds. A failed round is counted (error kind `lag_refresh`) and the
+    next round tries again."""
 
     def __init__(
         self,
         bootstrap: str,
         group_id: str,
         topics: Iterable[str],
-        gauge: Gauge,
-        errors: Counter,
+        metrics: StandardMetrics,
+        *,
         interval: float = 15.0,
     ) -> None:
+        if metrics.consumer_lag is None:
+            raise ValueError(f"{metrics.prefix} was registered without a consumer lag gauge")
         self.bootstrap = bootstrap
         self.group_id = group_id
         self.topics = list(topics)
-        self.gauge = gauge
-        self.errors = errors
         self.interval = interval
+        self._gauge: Gauge = metrics.consumer_lag
+        self._metrics = metrics
 
-    async def run(self, should_stop: Callable[[], bool]) -> None:
-        """Measure until `should_stop()`; a failed round is counted and retried next round."""
-        admin = AIOKafkaAdminClient(
-            bootstrap_servers=self.bootstrap, client_id=f"{self.group_id}-lag"
-        )
+    async def run(self, stop: Stop = None) -> None:
+        """Measure until `stop` says so (or the task is cancelled)."""
+        client_id = f"{self.group_id}-lag"
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=client_id)
         offsets = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap, client_id=f"{self.group_id}-lag", group_id=None
+            bootstrap_servers=self.bootstrap, client_id=client_id, group_id=None
         )
         started = False
         try:
-            while not should_stop():
+            while not stopped(stop):
                 try:
                     if not started:
                         await admin.start()
@@ -73,14 +78,15 @@ class LagWatch:
                         started = True
                     await self.refresh(admin, offsets)
                 except (KafkaError, OSError, TimeoutError) as exc:
-                    self.errors.labels("lag_refresh").inc()
+                    self._metrics.errors.inc("lag_refresh")
                     log.warning("lag_refresh_failed", error=repr(exc))
-                await asyncio.sleep(self.interval)
+                await pause(self.interval, stop)
         finally:
             await offsets.stop()
             await admin.close()
 
     async def refresh(self, admin: AIOKafkaAdminClient, offsets: AIOKafkaConsumer) -> None:
+        """One measurement: the topics' partitions now, the group's commits, the offsets."""
         partitions = await _partitions(admin, self.topics)
         if not partitions:
             return
@@ -89,7 +95,7 @@ class LagWatch:
         end = await offsets.end_offsets(partitions)
         beginning = await offsets.beginning_offsets(partitions)
         for tp, lag in lag_per_partition(end, committed, beginning).items():
-            self.gauge.labels(tp.topic, str(tp.partition)).set(lag)
+            self._gauge.labels(tp.topic, str(tp.partition)).set(lag)
 
 
 async def _partitions(admin: AIOKafkaAdminClient, topics: list[str]) -> list[TopicPartition]:
