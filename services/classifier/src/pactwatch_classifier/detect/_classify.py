@@ -14,7 +14,7 @@ from functools import cache
 
 from pactwatch_schemas import limits
 
-from . import _context, _genre, _lexicon, _rules_en, _rules_zh
+from . import _context, _genre, _lexicon, _rules_en, _rules_zh, _slots_zh
 from ._amounts import find_amount
 from ._candidate import Candidate
 from ._dates import find_date
@@ -222,7 +222,7 @@ def _lead_parties(text: str, lay: Layout) -> tuple[str, ...]:
             continue
         sentence = text[start:end]
         if _HAN.search(sentence):
-            names += _rules_zh.org_names(sentence)
+            names += _slots_zh.org_names(sentence)
         else:
             toks, ents = entities(sentence)
             names += [

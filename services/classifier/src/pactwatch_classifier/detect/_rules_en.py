@@ -1,5 +1,6 @@
 """Sentence rules for English: is this sentence a reported signing, a cooperation step, or
-neither?
+neither? The signing rules are here, the cooperation rules in `_coop_en`, the party slots
+in `_slots_en`.
 
 The rules follow how news reports these events, not particular articles:
 
@@ -24,7 +25,9 @@ import re
 from . import _slots_en as slots
 from ._candidate import Candidate
 from ._context import Context
+from ._coop_en import cooperation
 from ._entities import Entity, Token, entities
+from ._words_en import MODAL_BEFORE, NEGATION_BEFORE, names, tok_at
 
 _SIGN_VERB = re.compile(
     r"\b(?:(?:co-?|counter)?sign(?:s|ed|ing|ings)?|ink(?:s|ed|ing)?|conclud(?:e|es|ed|ing)|"
@@ -72,18 +75,6 @@ _IMPLICIT = re.compile(
     r"collective|major|on-site|joint|concentrated|bulk|group) signings?\b|"
     r"\bsigning ceremon(?:y|ies)\b|\bsigned (?:on|at) the (?:spot|scene|site)\b|"
     r"\bsign(?:s|ed)? (?:up )?with\b"
-)
-_MODAL_BEFORE = re.compile(
-    r"\b(?:will|would|shall|could|can|may|might|should|must|to|plans?|planned|planning|"
-    r"expect(?:s|ed)?|set|going|hopes?|hoped|hoping|intends?|intended|aims?|aimed|ready|"
-    r"about|urged?|ask(?:ed|s)?|calls? on|called on|considering|consider|"
-    r"agree(?:s|d)?|prepar(?:ing|es|ed)|negotiating|seeks?|sought|wants?|wanted|likely|"
-    r"scheduled|slated|poised|due|able)\s+(?:(?:to|for|be|formally|officially|jointly|soon|"
-    r"also|then|eventually|finally|shortly|the|an?|its|their)\s+){0,3}$"
-)
-_NEGATION_BEFORE = re.compile(
-    r"\b(?:not|n't|never|no(?!\.)|without|failed|refused|declined|neither|nor|unable|yet to|"
-    r"instead of|rather than|before|if|unless|whether|once|until|denied|denies)\b[^,;]{0,40}$"
 )
 _ATTENDANCE = re.compile(
     r"\b(?:attend(?:ed|s|ing)?|present at|cover(?:ed)?|invited to|were at|was at)\b"
@@ -134,64 +125,6 @@ _ELABORATION = re.compile(
     r"(?:according to|under|in line with|as part of|as stipulated in|pursuant to) (?:the|this|"
     r"that) (?:\w+ ){0,3}(?:agreement|deal|contract|memorandum|mou|pact|accord)"
 )
-_LAUNCH = re.compile(
-    r"\b(?:launched|launches|unveiled|unveils|inaugurated|inaugurates|established|"
-    r"establishes|set up|sets up|opened|opens|founded|formed|forms|forged|forges|"
-    r"kicked off|kicks off|debuted|debuts|put into (?:operation|use|service)|went live|"
-    r"commissioned|unveiling|officially started|was created|were created|created|builds|"
-    r"built|creates)\b"
-)
-_LAUNCH_OBJECT = re.compile(
-    r"\b(?:platforms?|cent(?:er|re)s?|alliances?|parks?|labs?|laborator(?:y|ies)|institutes?|"
-    r"hubs?|bases?|funds?|consorti(?:um|a)|joint ventures?|incubators?|academ(?:y|ies)|"
-    r"programmes?|programs?|initiatives?|projects?|offices?|stations?|clusters?|"
-    r"partnerships?|networks?|mechanisms?|committees?|schools?|colleges?|factor(?:y|ies)|"
-    r"plants?|facilit(?:y|ies)|relations(?:hip)?s?|ties|venture|corridor|zones?|workstations?|"
-    r"task force|working group|union|league|association|collaboration|cooperation)\b"
-)
-_COOP_WORD = re.compile(
-    r"\b(?:co-?operat\w*|collaborat\w*|joint(?:ly)?|partner\w*|alliance|sister[- ]cit\w*|"
-    r"twin\w*|team(?:ed|s)? up|join(?:ed|s)? forces)"
-)
-_PARTNER = re.compile(
-    r"\b(?:partner(?:ed|s|ing)? (?:up )?with|team(?:ed|s|ing)? (?:up\b|with)|"
-    r"join(?:ed|s|ing)? (?:forces\b|with)|"
-    r"collaborat(?:ed|es|ing) with|co-?operat(?:ed|es|ing) with|(?:announc|form|forg|"
-    r"establish|launch|strik|struck|enter|build|built|unveil|expand|deepen|renew|extend|"
-    r"upgrad)(?:ed|es|s|ing|e)? (?:into )?(?:a |an |the |their |its )?(?:[\w“”\"'$-]+ ){0,4}"
-    r"(?:partnership|collaboration|alliance|cooperation (?:relationship|mechanism|"
-    r"framework)|cooperative relationship)|(?:cooperated|collaborated) (?:to|on|in)|"
-    r"announc(?:ed|es|ing) (?:plans? for |a |an |the )(?:[\w“”\"'$-]+ ){0,4}joint|"
-    r"jointly (?:built|developed|launched|established|set up|created|founded|opened|"
-    r"released|organi[sz]ed|hosted|unveiled|built))\b"
-)
-_INTENT = re.compile(
-    r"\b(?:willing(?:ness)?|hope[sd]?|hoping|look(?:s|ed|ing)? forward|agree[sd]?|pledged?|"
-    r"(?:to|will|would) (?:foster|boost|bolster|promote|strengthen|enhance|deepen|expand)|"
-    r"vow(?:ed|s)?|expressed (?:the |their |its |his |her )?(?:hope|willingness|desire|"
-    r"intention|readiness)|ready|intends?|intention|committed|keen|eager|wish(?:es|ed)?|"
-    r"seek(?:s|ing)?|sought|reached (?:a |an )?(?:consensus|agreement))\b"
-    r"(?:\W+\w+){0,10}?\W+(?:co-?operat\w*|collaborat\w*|partnership|work(?:ing)? together|"
-    r"joint(?:ly)?)"
-)
-_DISCUSS = re.compile(
-    r"\b(?:discuss(?:ed|es|ing|ions?)?|talks?|exchanged? views|exchanges? on|"
-    r"consult(?:ed|ations?)?|"
-    r"explor(?:e|ed|es|ing)|negotiat(?:e|ed|es|ing|ions?)|dialogue)\b(?:\W+\w+){0,8}?\W+"
-    r"(?:co-?operat\w*|collaborat\w*|partnership)"
-)
-_DESCRIPTIVE = re.compile(r",\s*jointly \w+ by\b")
-_VISITED = re.compile(r"\b(?:visit(?:ed|s|ing)?|paid a visit|delegation|toured|inspected)\b")
-_HOSTED = re.compile(r"\b(?:received|receives|hosted|hosts|welcomed|met with|meets with|met)\b")
-_QUOTED = re.compile(r"\"[^\"]{1,80}\"|“[^”]{1,80}”")
-_ECONOMIC = re.compile(
-    r"\b(?:industr\w*|econom\w*|trade|invest\w*|business\w*|commerc\w*|market\w*|enterprise\w*|"
-    r"compan\w*|financ\w*|manufactur\w*|technolog\w*|innovat\w*|project\w*|production|"
-    r"supply|pharmaceutical\w*|energy|digital|industrial)\b"
-)
-
-
-_TALK_CODES = frozenset({"030", "031", "040", "042", "043", "046"})
 
 
 def analyse(
@@ -219,7 +152,7 @@ def analyse(
             pairs = slots.between_pairs(toks or [], ents)
             if pairs:  # "between A and B; C and D": one signing each
                 found += [
-                    Candidate("signing", "057", 0.9, _names(p), _names(p), explicit=True)
+                    Candidate("signing", "057", 0.9, names(p), names(p), explicit=True)
                     for p in pairs
                 ]
                 continue
@@ -259,7 +192,7 @@ def analyse(
         return found
     if not (has_coop or intent_from_sign) or _ELABORATION.match(lowered):
         return []
-    coop = _cooperation(sentence, lowered, ctx, toks, ents, intent_from_sign)
+    coop = cooperation(sentence, lowered, ctx, toks, ents, intent_from_sign)
     return [coop] if coop is not None else []
 
 
@@ -294,30 +227,15 @@ def _signing(lowered: str) -> list[tuple[str, int, bool]]:
             continue
         if not explicit and verb in _NEEDS_NOUN:
             continue
-        if _NEGATION_BEFORE.search(before[-45:]):
+        if NEGATION_BEFORE.search(before[-45:]):
             continue
         if _ATTENDANCE.search(before[-50:]):
             continue  # "attended the signing ceremony": who was there, not a new signing
-        if _MODAL_BEFORE.search(before[-60:]):
+        if MODAL_BEFORE.search(before[-60:]):
             verdicts.append(("intent", start, explicit))
             continue
         verdicts.append(("signed", start, explicit))
     return verdicts
-
-
-def _tok_at(toks: list[Token], offset: int) -> int:
-    for idx, tok in enumerate(toks):
-        if tok.start >= offset:
-            return idx
-    return len(toks)
-
-
-def _names(found: list[Entity]) -> list[str]:
-    seen: list[str] = []
-    for ent in found:
-        if ent.text not in seen:
-            seen.append(ent.text)
-    return seen
 
 
 _PLURAL_OBJECT = re.compile(
@@ -335,10 +253,10 @@ def _each_counterpart(
     verb_end = after.find(" ")
     if verb_end < 0 or _PLURAL_OBJECT.match(after[verb_end:]) is None:
         return []
-    verb_tok = _tok_at(toks, verb_start)
-    subject = _names(slots.subject(toks, ents, verb_tok))
-    others = _names(slots.after_word(toks, ents, frozenset({"with"}), verb_tok, 25))
-    others += _names(slots.more_with(toks, ents, verb_tok))
+    verb_tok = tok_at(toks, verb_start)
+    subject = names(slots.subject(toks, ents, verb_tok))
+    others = names(slots.after_word(toks, ents, frozenset({"with"}), verb_tok, 25))
+    others += names(slots.more_with(toks, ents, verb_tok))
     others = [o for o in dict.fromkeys(others) if o not in subject]
     if len(others) < 2:
         return []
@@ -348,7 +266,7 @@ def _each_counterpart(
 def _signing_parties(
     toks: list[Token], ents: list[Entity], verb_start: int
 ) -> tuple[list[str], list[str]]:
-    verb_tok = _tok_at(toks, verb_start)
+    verb_tok = tok_at(toks, verb_start)
     core = slots.subject(toks, ents, verb_tok)
     core += slots.after_word(toks, ents, frozenset({"with", "between", "by"}), verb_tok, 25)
     core += slots.more_with(toks, ents, verb_tok)
@@ -356,10 +274,10 @@ def _signing_parties(
         core = slots.between(toks, ents)
     if not core:
         core = slots.possessives(ents, verb_tok)
-    core_names = _names(core)
+    core_names = names(core)
     if core_names:
         return core_names, core_names
-    return [], _names(slots.fallback(toks, ents))
+    return [], names(slots.fallback(toks, ents))
 
 
 _PAST_PERFECT = re.compile(
@@ -379,74 +297,3 @@ def _background(lowered: str, ctx: Context) -> bool:
             if int(match.group(1) or match.group(2)) < ctx.ref_year:
                 return True
     return False
-
-
-def _cooperation(
-    sentence: str,
-    lowered: str,
-    ctx: Context,
-    toks: list[Token] | None,
-    ents: list[Entity],
-    intent_from_sign: bool,
-) -> Candidate | None:
-    economic = _ECONOMIC.search(lowered) is not None
-    cameo = ""
-    strength = 0.0
-    anchor = -1
-    launch = _LAUNCH.search(lowered)
-    unquoted = _QUOTED.sub(" ", lowered)
-    if launch and _LAUNCH_OBJECT.search(lowered) and _COOP_WORD.search(unquoted):
-        if _MODAL_BEFORE.search(lowered[max(0, launch.start() - 60) : launch.start()]):
-            cameo, strength, anchor = ("031" if economic else "030"), 0.6, launch.start()
-        else:
-            cameo, strength, anchor = ("061" if economic else "060"), 0.8, launch.start()
-    if not cameo:
-        partner = _PARTNER.search(lowered)
-        if partner and _DESCRIPTIVE.match(lowered, max(0, partner.start() - 2)):
-            partner = None  # ", jointly launched by A and B," describes a name, reports nothing
-        if partner:
-            before = lowered[max(0, partner.start() - 60) : partner.start()]
-            if _NEGATION_BEFORE.search(before[-45:]):
-                return None
-            if _MODAL_BEFORE.search(before):
-                cameo, strength = ("031" if economic else "030"), 0.6
-            else:
-                cameo, strength = ("061" if economic else "060"), 0.8
-            anchor = partner.start()
-    if not cameo and intent_from_sign:
-        cameo, strength = ("031" if economic else "030"), 0.6
-    if not cameo and (ctx.meeting or _VISITED.search(lowered) or _HOSTED.search(lowered)):
-        intent = _INTENT.search(lowered)
-        discuss = _DISCUSS.search(lowered)
-        if intent and not _NEGATION_BEFORE.search(
-            lowered[max(0, intent.start() - 30) : intent.start()]
-        ):
-            cameo, strength, anchor = ("031" if economic else "030"), 0.65, intent.start()
-        elif discuss:
-            cameo, strength, anchor = "040", 0.6, discuss.start()
-            if "negotiat" in discuss.group(0):
-                cameo = "046"
-        if cameo:
-            if _VISITED.search(lowered):
-                cameo = "042"
-            elif re.search(r"\b(?:received|receives|hosted|hosts|welcomed)\b", lowered):
-                cameo = "043"
-    if not cameo:
-        return None
-    if toks is None:
-        toks, ents = entities(sentence)
-    core: list[Entity] = []
-    if anchor >= 0:
-        verb_tok = _tok_at(toks, anchor)
-        core = slots.subject(toks, ents, verb_tok)
-        core += slots.after_word(toks, ents, frozenset({"with", "between", "by"}), verb_tok, 25)
-    if not core:
-        core = slots.between(toks, ents)
-    core_names = _names(core)
-    parties = core_names or _names(slots.fallback(toks, ents))
-    if not core_names and cameo in _TALK_CODES and ctx.lead_parties:
-        # A visit's parties are its hosts and visitors, named in the lead.
-        parties = list(ctx.lead_parties)
-    if not parties:
-        return None
-    return Candidate("cooperation", cameo, strength, core_names, parties)

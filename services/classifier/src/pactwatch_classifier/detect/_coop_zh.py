@@ -1,0 +1,129 @@
+"""Cooperation rules for Chinese: a joint thing launched (揭牌, 成立, 启动 + 平台/中心/联盟 …)
+with its founders, a relationship formed (建立友好城市关系), or, in an article about a
+visit, meeting or forum, named parties stating the intent to cooperate (双方表示将深化合作).
+携手, 共建 and 开展合作 alone say how parties mean to work together: intentions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._candidate import Candidate
+from ._context import Context
+from ._slots_zh import LEAD, ORG, org_names, signing_parties, split_parties
+from ._words_zh import NEG_BEFORE, SIGN
+
+_LAUNCH = re.compile(r"揭牌|揭幕|启动|成立|上线|开园|落成|授牌|启用|组建|挂牌|开通|发布|落地|发起")
+# "联盟由A、B等12家单位共同发起": the founders of a joint thing are its parties
+_FOUNDERS = re.compile(
+    r"由([^，。；]{2,80}?)(?:等\d*家?[^，。；]{0,6})?(?:共同|联合)?(?:发起|组建|成立|创办|共建)"
+)
+_LAUNCH_OBJECT = re.compile(
+    r"平台|中心|联盟|基地|实验室|研究院|产业园|园区|工作站|联合体|基金|项目|机制|办公室|学院|"
+    r"创新园|示范区|研究所"
+)
+_COOP_WORD = re.compile(r"合作|联合|共建|携手|联盟|共同|双方|结好|友好城市")
+_PARTNER = re.compile(
+    r"携手|结成.{0,6}伙伴|建立.{0,8}(?:合作关系|伙伴关系|友好城市|友城|合作机制)|"
+    r"正式合作|战略合作伙伴|联合成立|联合打造|共建|开展.{0,6}合作"
+)
+_FORMED = re.compile(r"结成|建立|正式合作|联合成立|联合打造")
+_AGREE_INTENT = re.compile(r"达成.{0,8}(?:合作|共识|意向)")
+_INTENT = re.compile(
+    r"(?:希望|愿|愿意|期待|同意|将|进一步|加强|深化|推动|拓展|探讨|寻求|深入|扩大|密切|加深)"
+    r"[^。；]{0,30}合作|就[^。；]{0,25}合作[^。；]{0,8}(?:交流|洽谈|探讨|座谈|会谈|沟通|磋商)"
+)
+_MEETING = re.compile(
+    r"会见|会谈|座谈|接见|拜会|考察|调研|来访|走访|接待|洽谈|交流|一行|拜访|访问|论坛|峰会|对接"
+)
+_VISIT = re.compile(r"考察|调研|来访|走访|拜访|访问|一行")
+_HOST = re.compile(r"会见|接见|接待")
+_ECONOMIC = re.compile(
+    r"产业|经济|贸易|投资|企业|商务|市场|金融|制造|科技|创新|项目|生产|医药|能源|数字"
+)
+_MODAL_COOP = re.compile(r"(?:将|拟|计划|准备|有望|预计|即将|将于|打算)[^，。；]{0,10}$")
+
+
+def launched_step(sentence: str, parties: list[str]) -> Candidate | None:
+    """ "……签订合作协议，苏北心血管专科联盟正式成立": a joint thing launched beside the
+    signing, in a clause of its own, is a step of its own (by the signing's parties)."""
+    for clause in re.split(r"[，,；]", sentence):
+        if SIGN.search(clause) or not parties:
+            continue
+        launch = _LAUNCH.search(clause)
+        if (
+            launch
+            and _LAUNCH_OBJECT.search(clause[: launch.start()])
+            and not _MODAL_COOP.search(clause[max(0, launch.start() - 10) : launch.start()])
+        ):
+            cameo = "061" if _ECONOMIC.search(sentence) else "060"
+            return Candidate("cooperation", cameo, 0.8, list(parties), list(parties))
+    return None
+
+
+_TALK_CODES = frozenset({"030", "031", "040", "042", "043", "046"})
+_COOP_ANCHOR = re.compile(r"与|同|跟")
+ORG_END = re.compile(ORG.pattern + "$")
+
+
+def cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candidate | None:
+    economic = _ECONOMIC.search(sentence) is not None
+    cameo = ""
+    strength = 0.0
+    anchor = -1
+    launch = _LAUNCH.search(sentence)
+    if launch and _LAUNCH_OBJECT.search(sentence) and _COOP_WORD.search(sentence):
+        if _MODAL_COOP.search(sentence[max(0, launch.start() - 10) : launch.start()]):
+            cameo, strength = ("031" if economic else "030"), 0.6
+        else:
+            cameo, strength = ("061" if economic else "060"), 0.8
+        anchor = launch.start() if _COOP_ANCHOR.search(sentence, 0, launch.start()) else -1
+    if not cameo:
+        partner = _PARTNER.search(sentence)
+        if partner and not NEG_BEFORE.search(
+            sentence[max(0, partner.start() - 6) : partner.start()]
+        ):
+            modal = _MODAL_COOP.search(sentence[max(0, partner.start() - 14) : partner.start()])
+            # Forming a relationship (建立友好城市关系, 联合成立) is a step; 携手, 共建 and
+            # 开展合作 alone say how parties mean to work together.
+            formed = _FORMED.match(partner.group(0)) is not None
+            if modal or not formed:
+                cameo = "031" if economic else "030"
+            else:
+                cameo = "061" if economic else "060"
+            strength = 0.6 if modal else 0.8
+            anchor = partner.start() if cameo else -1
+    if not cameo and _AGREE_INTENT.search(sentence):
+        cameo, strength = ("031" if economic else "030"), 0.65
+    if not cameo and intent_from_sign:
+        cameo, strength = ("031" if economic else "030"), 0.6
+    if not cameo and (ctx.meeting or _MEETING.search(sentence)) and _INTENT.search(sentence):
+        cameo, strength = ("031" if economic else "030"), 0.65
+        if _VISIT.search(sentence):
+            cameo = "042"
+        elif _HOST.search(sentence):
+            cameo = "043"
+    if not cameo:
+        return None
+    founders = _FOUNDERS.search(sentence)
+    core = split_parties(founders.group(1)) if founders else []
+    core = core or (signing_parties(sentence, anchor) if anchor > 0 else [])
+    core = core or [p for p in with_parties(sentence) if ORG_END.search(p)]
+    parties = list(dict.fromkeys(core + org_names(sentence)))
+    if not core and cameo in _TALK_CODES and ctx.lead_parties:
+        parties = list(ctx.lead_parties)  # a visit's hosts and visitors, named in the lead
+    if not parties:
+        return None
+    return Candidate("cooperation", cameo, strength, core, parties)
+
+
+def with_parties(sentence: str) -> list[str]:
+    """ "A与B" pairs in a cooperation sentence (携手, 共建, 合作)."""
+    match = re.search(
+        r"([^，。；：“”、]{2,20}?)(?:与|同|和)([^，。；：“”、]{2,20}?)(?:携手|共建|联合|合作|共同|签署|就|在)",
+        sentence,
+    )
+    if match is None:
+        return []
+    left = LEAD.split(match.group(1))[-1]
+    return split_parties(left) + split_parties(match.group(2))
