@@ -3,7 +3,8 @@
 The scorer has its own normalisation, independent of the detector's (a scorer that shared
 the detector's notion of "same party" would forgive the detector's own mistakes). Two names
 match when, after folding case and traditional characters and dropping punctuation and legal
-forms, one is the other or a contiguous part of it covering at least half of it:
+forms and bracketed annotations ("(JGU)", "(Wuxi)"), one is the other or a contiguous part of
+it covering at least half of it:
 "Port of Rotterdam" names "Port of Rotterdam Authority", "Rotterdam" does not (that form has
 to be listed as an alias, which the labeller does when the article uses it).
 """
@@ -16,6 +17,8 @@ from functools import cache, lru_cache
 from ._examples import GoldParty
 
 _TOKENS = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]")
+# An acronym or a place in brackets annotates a name: "Jindal Global University (JGU)".
+_BRACKETS = re.compile(r"\([^)]*\)|（[^）]*）")
 _LEGAL = re.compile(r"股份有限公司|有限责任公司|有限公司")
 _LEGAL_WORDS = frozenset({"co", "ltd", "inc", "corp", "limited", "llc", "plc", "the"})
 MIN_COVER = 0.5
@@ -34,7 +37,7 @@ def tokens(name: str) -> tuple[str, ...]:
     text = name.casefold().replace("’", "'").replace("'s", "")
     if any("\u3400" <= ch <= "\u9fff" for ch in text):
         text = _t2s().convert(text)  # type: ignore[attr-defined]
-    text = _LEGAL.sub(" ", text)
+    text = _LEGAL.sub(" ", _BRACKETS.sub(" ", text))
     return tuple(t for t in _TOKENS.findall(text) if t not in _LEGAL_WORDS)
 
 
