@@ -43,7 +43,7 @@ _STOP = words(
     amid following including led together looking based located arriving speaking
     addressing"""
 )
-_TITLES = words(
+TITLE_WORDS = words(
     """mayor vice deputy acting secretary president chairman chairwoman chairperson ceo cfo coo
     cto director governor minister premier chief general manager head founder co-founder
     ambassador consul professor prof. dr. mr. ms. mrs. executive party commissioner
@@ -252,7 +252,7 @@ def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool)
     # Strip title words in front ("Vice Mayor Zhou Wendong", "Secretary of the ... Committee").
     start_tok = i
     titled = False
-    while start_tok < j and _bare(toks[start_tok].lower) in _TITLES:
+    while start_tok < j and _bare(toks[start_tok].lower) in TITLE_WORDS:
         start_tok += 1
         titled = True
     if titled:
@@ -311,7 +311,7 @@ def _kind(
     if 2 <= len(words) <= 3 and words[0] in _CN_SURNAMES and all(w.isalpha() for w in words):
         return "person"
     nxt = toks[j].lower if j < len(toks) else ""
-    if nxt == "," and j + 1 < len(toks) and _bare(toks[j + 1].lower) in _TITLES:
+    if nxt == "," and j + 1 < len(toks) and _bare(toks[j + 1].lower) in TITLE_WORDS:
         return "person"
     if 2 <= len(words) <= 3 and nxt in _SPEECH:
         return "person"

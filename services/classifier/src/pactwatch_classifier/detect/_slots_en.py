@@ -9,7 +9,7 @@ far more precise than taking every name in the sentence, which matters for finge
 
 from __future__ import annotations
 
-from ._entities import Entity, Token, is_party
+from ._entities import TITLE_WORDS, Entity, Token, is_party
 from ._places import is_place
 from ._text import words
 
@@ -177,7 +177,8 @@ def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[En
         return []
     idx = _entity_ending_at(entities, k + 1)
     if idx >= 0:
-        return [e for e in _list_backward(toks, entities, idx) if is_party(e)]
+        listed = [_speaks_for(toks, entities, e) for e in _list_backward(toks, entities, idx)]
+        return [e for e in listed if is_party(e)]
     if toks[k].lower in _PRONOUNS:
         # "X said on Tuesday it had signed ...": the pronoun stands for the first
         # organisation named before it.
@@ -196,6 +197,34 @@ def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[En
                 continue
             return [e for e in _list_forward(toks, entities, idx, verb_tok) if is_party(e)]
     return []
+
+
+_APPOSITION_SKIP = frozenset({"the", "a", "an", "city", "province", "county", "of", "state"})
+
+
+def _speaks_for(toks: list[Token], entities: list[Entity], ent: Entity) -> Entity:
+    """A person followed by ", the mayor of the city of Xiangyang": the organisation they
+    speak for (the person themself otherwise)."""
+    if ent.kind != "person":
+        return ent
+    k = ent.tok_end
+    if k >= len(toks) or toks[k].text != ",":
+        return ent
+    k += 1
+    steps = 0
+    while k < len(toks) and steps < 5 and toks[k].lower not in TITLE_WORDS:
+        if not toks[k].text.islower():
+            return ent
+        k, steps = k + 1, steps + 1
+    if k >= len(toks) or toks[k].lower not in TITLE_WORDS:
+        return ent
+    k += 1
+    if k >= len(toks) or toks[k].lower != "of":
+        return ent
+    while k < len(toks) and toks[k].lower in _APPOSITION_SKIP:
+        k += 1
+    found = _entity_starting_at(entities, k)
+    return entities[found] if found >= 0 and is_party(entities[found]) else ent
 
 
 # A relative clause or an infinitive after the object starts another predicate: "signed an

@@ -115,9 +115,20 @@ def split_parties(raw: str) -> list[str]:
 _PROJECT_SUBJECT = re.compile(r"项目$|等\d*个?[^，。；]{0,8}项目")
 
 
+_EXAMPLES = re.compile(r"(?:如|包括|例如|诸如|其中有)([^，。；：]{2,120}?)等[^，。；]{0,12}[，,]?$")
+
+
 def respectively(sentence: str, verb: int) -> list[list[str]]:
-    """ "A分别与B、C签约" → [[A, B], [A, C]]; "A、B分别与企业签约" → [[A], [B]]."""
-    clause = sentence[clause_start(sentence, verb) : verb]
+    """ "A分别与B、C签约" → [[A, B], [A, C]]; "A、B分别与企业签约" → [[A], [B]];
+    "二十家企业，如A、B等，与C签署了协议" → [[A, C], [B, C]]."""
+    start = clause_start(sentence, verb)
+    clause = sentence[start:verb]
+    if clause.startswith(("与", "同")):
+        listed = _EXAMPLES.search(sentence, 0, start)
+        right = split_parties(clause[1:])
+        left = split_parties(listed.group(1)) if listed else []
+        if len(left) >= 2 and right:
+            return [[party, *right[:1]] for party in left]
     at = clause.find("分别与")
     if at < 0:
         at = clause.find("分别同")
