@@ -191,7 +191,10 @@ def _read_sentence(
     chosen: list[Candidate] = []
     if _lexicon.ZH_SIGN in cats or _lexicon.ZH_COOP in cats:
         chosen = _rules_zh.analyse(
-            sentence, ctx, _lexicon.ZH_SIGN in cats, _lexicon.ZH_COOP in cats
+            _context.resolve_self(sentence, ctx),
+            ctx,
+            _lexicon.ZH_SIGN in cats,
+            _lexicon.ZH_COOP in cats,
         )
     if not any(c.type == "signing" for c in chosen) and (
         _lexicon.SIGN in cats or _lexicon.COOP in cats

@@ -24,11 +24,41 @@ class Context:
     meeting: bool
     ref_year: int | None
     lead: Callable[[], tuple[str, ...]] = tuple
+    home: str | None = None  # the city the article is about (for 我市, 市政府)
 
     @property
     def lead_parties(self) -> tuple[str, ...]:
         """Organisations named in the article's first sentences (computed on first use)."""
         return self.lead()
+
+
+# The city a Chinese article is about: the first "…市" of its headline zone that is a name
+# (not 城市, 超市, 上市 …).
+_DATELINE = re.compile(r"(?:网|社|报|台|电视台)([\u4e00-\u9fff]{2,4}?)\d{1,2}月\d{1,2}日(?:讯|电)")
+_HOME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4}市)")
+_NOT_HOME = re.compile(r"^[我本全该各每省市]|(?:城|超|上|都|门|股)市$")
+_SELF = re.compile(
+    r"(?:(?<=^)|(?<=[，。；、：\s与和同跟及由将在为]))(?:我市|本市|市人民政府|市政府)"
+)
+
+
+def home_city(title: str, text: str) -> str | None:
+    """The article's city: its dateline ("东北网双鸭山5月30日讯"), else the first city named
+    in its headline."""
+    dateline = _DATELINE.search(text[:200])
+    if dateline is not None:
+        return dateline.group(1)
+    for match in _HOME.finditer(title or text[:60]):
+        if not _NOT_HOME.search(match.group(1)):
+            return match.group(1)
+    return None
+
+
+def resolve_self(sentence: str, ctx: Context) -> str:
+    """The sentence with 我市 / 市政府 standing for the article's city named as it."""
+    if ctx.home is None or "市" not in sentence:
+        return sentence
+    return _SELF.sub(ctx.home, sentence)
 
 
 def build(
@@ -52,4 +82,5 @@ def build(
         meeting=scan.context[lx.MEETING] >= 1,
         ref_year=ref_year,
         lead=lead,
+        home=home_city(title, text) if not text.isascii() else None,
     )

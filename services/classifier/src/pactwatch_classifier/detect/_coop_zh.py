@@ -61,6 +61,8 @@ def launched_step(sentence: str, parties: list[str]) -> Candidate | None:
     return None
 
 
+# A host named by a city official without the city's name: 市长, 市委书记, 市委、市政府.
+_HOST_OFFICIAL = re.compile(r"(?<![\u4e00-\u9fff])(?:市委书记|市委副书记|市长|市委|市政府|我市)")
 _TALK_CODES = frozenset({"030", "031", "040", "042", "043", "046"})
 _COOP_ANCHOR = re.compile(r"与|同|跟")
 ORG_END = re.compile(ORG.pattern + "$")
@@ -112,6 +114,8 @@ def cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candidat
     parties = list(dict.fromkeys(core + org_names(sentence)))
     if not core and cameo in _TALK_CODES and ctx.lead_parties:
         parties = list(ctx.lead_parties)  # a visit's hosts and visitors, named in the lead
+        if ctx.home and _HOST_OFFICIAL.search(sentence) and ctx.home not in "".join(parties):
+            parties.append(ctx.home)  # "市长X会见了Y": the host is the article's city
     if not parties:
         return None
     return Candidate("cooperation", cameo, strength, core, parties)

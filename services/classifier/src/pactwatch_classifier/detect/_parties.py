@@ -114,7 +114,9 @@ def _person(name: str) -> bool:
 
 
 _ZH_BROKEN = re.compile(r"[,，;；:：!?！？]|^(?:系|是|为|将|把|被|对|向|在|于|据|经|由|接|结合)")
-_ZH_ABSTRACT = re.compile(r"(?:发展|融合|投资|建设|合作|交流|城市|城区|地区)$")
+_ZH_ABSTRACT = re.compile(
+    r"(?:发展|融合|投资|建设|合作|交流|城市|城区|地区|[市区县省](?:企业|项目))$"
+)
 
 
 def _balanced(name: str) -> bool:
