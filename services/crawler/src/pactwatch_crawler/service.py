@@ -36,8 +36,8 @@ from . import metrics
 from .core.config import Settings
 from .extract import extract_article
 from .fetch import Fetched, Fetcher, FetchError, Validators
+from .listing import Entry, ListingError, parse_listing
 from .neardup import NearDuplicateIndex, hamming, simhash
-from .parse import Entry, ListingError, parse_listing
 from .schedule import Bounds, after_failure, after_success, entry_spacing, first_delay
 from .seen import SeenLog, SeenRecord
 from .shard import Assignments, load_states, partition_for
