@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +37,8 @@ from .extract import extract_article
 from .fetch import Fetched, Fetcher, FetchError, Validators
 from .listing import Entry, ListingError, parse_listing
 from .neardup import NearDuplicateIndex, hamming, simhash
-from .schedule import Bounds, after_failure, after_success, entry_spacing, first_delay
+from .outcome import PollOutcome
+from .schedule import Bounds, bounds_for, entry_spacing, is_failing, reschedule, resume
 from .seen import SeenLog, SeenRecord
 from .shard import Assignments, load_states, partition_for
 from .sources import Source
@@ -46,21 +46,6 @@ from .state import SourceState
 
 log = structlog.get_logger("pactwatch.crawler")
 T = TypeVar("T")
-
-
-@dataclass(slots=True)
-class PollOutcome:
-    """What one poll found out, for the schedule and the metrics."""
-
-    outcome: str  # "200", "304" or an error kind
-    ok: bool
-    validators: Validators | None = None
-    new_entries: int = 0
-    published: int = 0
-    spacing: float | None = None
-    hint: float | None = None  # longest of max-age and feed TTL
-    retry_after: float | None = None
-    detail: str = ""
 
 
 @dataclass(slots=True)
@@ -236,30 +221,17 @@ class Crawler:
         metrics.OWNED.set(len(self._watches))
 
     def _bounds(self, source: Source) -> Bounds:
-        """The source's own bounds, else the defaults widened to include its start interval
-        (a source configured for 30 s polls is not slowed to the 60 s default minimum)."""
         s = self.settings
-        start = source.interval_seconds
-        low = source.min_interval_seconds or min(s.min_interval_seconds, start or math.inf)
-        high = source.max_interval_seconds or max(s.max_interval_seconds, start or 0.0, low)
-        return Bounds(min(low, high), high)
+        return bounds_for(source, Bounds(s.min_interval_seconds, s.max_interval_seconds))
 
     def _resume(self, source: Source, stored: SourceState | None, now: float) -> SourceState:
-        """The stored state when it belongs to this URL (bounds re-applied), else a fresh one."""
-        bounds = self._bounds(source)
-        if stored is None or stored.url != str(source.url):
-            interval = bounds.clamp(
-                source.interval_seconds or self.settings.default_interval_seconds
-            )
-            return SourceState(
-                source_id=source.id,
-                url=str(source.url),
-                interval=interval,
-                next_due=now + first_delay(interval),
-            )
-        stored.interval = bounds.clamp(stored.interval)
-        stored.next_due = min(stored.next_due, now + bounds.max)
-        return stored
+        return resume(
+            source,
+            stored,
+            bounds=self._bounds(source),
+            default_interval=self.settings.default_interval_seconds,
+            now=now,
+        )
 
     # --- one source ----------------------------------------------------------------------
 
@@ -280,43 +252,18 @@ class Crawler:
                 log.exception("poll_crashed", source=source.id)
                 outcome = PollOutcome("internal_error", ok=False, detail=repr(exc)[:500])
             metrics.STANDARD.processing.observe(time.perf_counter() - started)
-            self._reschedule(source, state, outcome)
+            state = reschedule(
+                state,
+                outcome,
+                bounds=self._bounds(source),
+                failing_after=self.settings.failing_after,
+                now=time.time(),
+            )
             self._record(source, state, outcome)
             try:
                 await self._save_state(state)
             except KafkaError as exc:
                 log.warning("state_not_saved", source=source.id, error=repr(exc))
-
-    def _reschedule(self, source: Source, state: SourceState, outcome: PollOutcome) -> None:
-        bounds = self._bounds(source)
-        now = time.time()
-        state.polls += 1
-        if outcome.ok:
-            if outcome.validators is not None:
-                state.etag = outcome.validators.etag
-                state.last_modified = outcome.validators.last_modified
-            if outcome.spacing is not None:
-                state.spacing = outcome.spacing
-            state.failures = 0
-            state.last_success = now
-            state.last_error = None
-            state.interval = after_success(
-                state.interval,
-                new_entries=outcome.new_entries,
-                spacing=state.spacing,
-                bounds=bounds,
-                hint=outcome.hint,
-            )
-            state.next_due = now + state.interval
-        else:
-            state.failures += 1
-            state.last_error = f"{outcome.outcome}: {outcome.detail}"[:500]
-            state.next_due = now + after_failure(
-                state.failures,
-                bounds=bounds,
-                failing_after=self.settings.failing_after,
-                retry_after=outcome.retry_after,
-            )
 
     def _record(self, source: Source, state: SourceState, outcome: PollOutcome) -> None:
         """Metrics and logs of one poll."""
@@ -336,7 +283,7 @@ class Crawler:
                 next_in=round(state.next_due - time.time(), 1),
             )
         else:
-            failing = state.failures >= self.settings.failing_after
+            failing = is_failing(state.failures, self.settings.failing_after)
             if failing and source.id not in self._failing:
                 log.error(
                     "source_failing",
@@ -384,7 +331,7 @@ class Crawler:
             return PollOutcome(exc.kind, ok=False, retry_after=exc.retry_after, detail=exc.detail)
         if fetched.status == 304:
             return PollOutcome(
-                "304", ok=True, validators=fetched.validators, hint=fetched.fresh_for
+                "304", ok=True, validators=fetched.validators, max_age=fetched.fresh_for
             )
         try:
             entries, ttl = await self._parse_listing(source, fetched)
@@ -408,7 +355,8 @@ class Crawler:
             new_entries=len(new),
             published=published,
             spacing=entry_spacing(e.published_at for e in entries),
-            hint=max((h for h in (fetched.fresh_for, ttl) if h is not None), default=None),
+            max_age=fetched.fresh_for,
+            ttl=ttl,
         )
 
     async def _fetch_listing(self, source: Source, state: SourceState) -> Fetched:
