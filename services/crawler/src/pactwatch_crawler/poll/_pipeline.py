@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from aiokafka import AIOKafkaProducer
 
@@ -39,13 +40,32 @@ class Poller:
         near_duplicates: NearDuplicateIndex,
         producer: AIOKafkaProducer,
     ) -> None:
-        self._settings = settings
         self._fetcher = fetcher
         self._seen = seen
-        self._near_duplicates = near_duplicates
-        self._producer = producer
         self._cpu = CpuThread()
         self._in_flight: set[str] = set()  # article ids being published by a poll here
+        # The steps with what they need bound once; `poll` passes only what one poll has.
+        s = settings
+        self._parse_entries = partial(
+            parse_entries,
+            fetcher=fetcher,
+            cpu=self._cpu,
+            max_entries=s.max_entries_per_listing,
+            max_child_sitemaps=s.max_child_sitemaps,
+        )
+        self._build_articles = partial(
+            build_articles, fetcher=fetcher, cpu=self._cpu, max_pages=s.max_pages_per_poll
+        )
+        self._mark_near_duplicates = partial(
+            mark_near_duplicates,
+            index=near_duplicates,
+            cpu=self._cpu,
+            max_distance=s.near_duplicate_max_distance,
+            min_chars=s.near_duplicate_min_chars,
+        )
+        self._publish = partial(
+            publish, producer=producer, topic=s.articles_topic, seen=seen, index=near_duplicates
+        )
 
     def close(self) -> None:
         self._cpu.close()
@@ -56,7 +76,6 @@ class Poller:
         `stop` cuts the article-page step short (a rebalance): what is left stays unseen
         for the next poll, wherever that runs.
         """
-        s = self._settings
         try:
             fetched = await fetch_listing(self._fetcher, source, state)
         except FetchError as exc:
@@ -66,42 +85,13 @@ class Poller:
                 "304", ok=True, validators=fetched.validators, max_age=fetched.fresh_for
             )
         try:
-            entries, ttl = await parse_entries(
-                source,
-                fetched,
-                fetcher=self._fetcher,
-                cpu=self._cpu,
-                max_entries=s.max_entries_per_listing,
-                max_child_sitemaps=s.max_child_sitemaps,
-            )
+            entries, ttl = await self._parse_entries(source, fetched)
         except ListingError as exc:
             return PollOutcome("not_a_listing", ok=False, detail=str(exc))
         with drop_seen(source, entries, self._seen.store, self._in_flight) as new:
-            articles, complete = await build_articles(
-                source,
-                new,
-                stop,
-                fetcher=self._fetcher,
-                cpu=self._cpu,
-                max_pages=s.max_pages_per_poll,
-            )
-            articles, fingerprints = await mark_near_duplicates(
-                source,
-                articles,
-                index=self._near_duplicates,
-                cpu=self._cpu,
-                max_distance=s.near_duplicate_max_distance,
-                min_chars=s.near_duplicate_min_chars,
-            )
-            published = await publish(
-                source,
-                articles,
-                fingerprints,
-                producer=self._producer,
-                topic=s.articles_topic,
-                seen=self._seen,
-                index=self._near_duplicates,
-            )
+            articles, complete = await self._build_articles(source, new, stop)
+            articles, fingerprints = await self._mark_near_duplicates(source, articles)
+            published = await self._publish(source, articles, fingerprints)
         if published < len(articles):
             # Keep the old validators: the next poll must see these entries again.
             return PollOutcome("publish_error", ok=False, detail="the broker refused articles")
