@@ -13,7 +13,7 @@ import pytest
 
 from pactwatch_crawler.extract import extract_article
 from pactwatch_crawler.fetch import Fetched, Fetcher, FetchError
-from pactwatch_crawler.parse import ListingError, parse_listing
+from pactwatch_crawler.listing import ListingError, parse_listing
 from pactwatch_crawler.sources import Source
 from pactwatch_devtools import HostileServer, wait_until
 from pactwatch_devtools.hostile import ZH_TEXT, ZH_TITLE

@@ -19,10 +19,10 @@ from pactwatch_runtime import CountingProducer, bounded, configure_logging, star
 
 from .core.config import Settings
 from .fetch import Fetcher
+from .group import Crawler
 from .metrics import NEAR_DUP_INDEX, ROBOTS_REFUSALS, SEEN, STANDARD
 from .neardup import NearDuplicateIndex
 from .seen import SeenLog, SeenRecord, SeenStore
-from .service import Crawler
 from .shard import ensure_topics
 from .sources import SourcesFileError, load_sources
 

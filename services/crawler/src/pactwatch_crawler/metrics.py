@@ -4,6 +4,8 @@ Per-source series carry the `source` label so an operator can alert on one stale
 source; a few thousand sources stay well within what Prometheus handles.
 """
 
+from collections.abc import Sequence
+
 from prometheus_client import Counter, Gauge, Histogram
 
 from pactwatch_runtime import ErrorsFrom, register_standard_metrics
@@ -100,3 +102,14 @@ STANDARD = register_standard_metrics(
         ErrorsFrom(PAGES, "outcome", "page", ignore=frozenset({"extracted", "no_text"})),
     ],
 )
+
+
+def start_series(source_ids: Sequence[str]) -> None:
+    """Series at 0 from the start, so dashboards and alert rules see them before the first
+    event (an increase from nothing is no increase to `rate`)."""
+    SOURCES.set(len(source_ids))
+    for source_id in source_ids:
+        for counter in (PUBLISHED, ALREADY_SEEN, NEAR_DUPLICATES):
+            counter.labels(source_id)
+    for outcome in ("extracted", "no_text"):
+        PAGES.labels(outcome)

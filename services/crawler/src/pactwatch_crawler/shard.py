@@ -11,15 +11,16 @@ lets the new owner continue the schedule.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import structlog
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.partitioner import murmur2
 
+from .sources import Source
 from .state import SourceState
 
 log = structlog.get_logger("pactwatch.crawler.shard")
@@ -37,6 +38,14 @@ def partition_for(source_id: str, partitions: int) -> int:
     """The partition of `source_id`, exactly as Kafka's default partitioner computes it."""
     hashed: int = murmur2(source_id.encode())
     return (hashed & 0x7FFFFFFF) % partitions
+
+
+def by_partition(sources: Sequence[Source], partitions: int) -> dict[int, list[Source]]:
+    """The sources of each partition (partitions without a source are left out)."""
+    grouped: dict[int, list[Source]] = {}
+    for source in sources:
+        grouped.setdefault(partition_for(source.id, partitions), []).append(source)
+    return grouped
 
 
 async def ensure_topics(bootstrap: str, topics: dict[str, int]) -> dict[str, int]:
@@ -112,6 +121,20 @@ async def load_states(
                         states[state.source_id] = state
     finally:
         await consumer.stop()
+
+
+async def save_state(
+    producer: AIOKafkaProducer, topic: str, state: SourceState, *, partitions: int
+) -> None:
+    """Write `state` to its source's partition and wait for the broker's ack: a replica
+    taking the source over reads it (revocation waits for this write)."""
+    future = await producer.send(
+        topic,
+        state.encode(),
+        key=state.source_id.encode(),
+        partition=partition_for(state.source_id, partitions),
+    )
+    await future
 
 
 class Assignments(ConsumerRebalanceListener):  # type: ignore[misc]

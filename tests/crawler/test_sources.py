@@ -1,4 +1,5 @@
-"""The sources file's kinds and schedule fields; errors name the file, the source and the field."""
+"""The sources file: every kind and schedule field loads; errors name the file, the source and
+the field."""
 
 from __future__ import annotations
 
@@ -55,3 +56,44 @@ def test_wrong_fields_are_named(tmp_path: Path, entry: str, needle: str) -> None
         load_sources(path)
     assert str(info.value).startswith(f"{path}: source ")
     assert needle in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("sources:\n  - id: a\n    url: not-a-url\n", "source a: field 'url'"),
+        ("sources:\n  - id: a\n    url: https://x.org\n    interval_seconds: -1\n", "interval"),
+        ("sources:\n  - id: a\n    url: https://x.org\n    colour: red\n", "field 'colour'"),
+        (
+            "sources:\n  - id: a\n    url: https://x.org\n  - id: a\n    url: https://y.org\n",
+            "duplicate",
+        ),
+        ("feeds: []\n", "'sources' list"),
+        ("sources: [\n", "not valid YAML"),
+    ],
+)
+def test_bad_sources_name_file_source_and_field(tmp_path: Path, content: str, needle: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content)
+    with pytest.raises(SourcesFileError) as info:
+        load_sources(path)
+    assert str(path) in str(info.value)
+    assert needle in str(info.value)
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SourcesFileError, match="file not found"):
+        load_sources(tmp_path / "nope.yaml")
+
+
+def test_sources_keep_their_order_and_an_entry_that_is_no_mapping_is_named_by_position(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "sources:\n  - {id: b, url: 'https://b.example'}\n  - {id: a, url: 'https://a.example'}\n"
+    )
+    assert [s.id for s in load_sources(path)] == ["b", "a"]
+    path.write_text("sources:\n  - {id: ok, url: 'https://ok.example'}\n  - just-a-url\n")
+    with pytest.raises(SourcesFileError, match=r"source #2: field '\(entry\)'"):
+        load_sources(path)

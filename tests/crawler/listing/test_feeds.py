@@ -7,13 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from pactwatch_crawler.fetch import Fetched, Validators
-from pactwatch_crawler.parse import (
-    Listing,
-    ListingError,
-    html_to_text,
-    keep_first_items,
-    parse_listing,
-)
+from pactwatch_crawler.listing import Listing, ListingError, parse_listing
+from pactwatch_crawler.listing._feeds import html_to_text, keep_first_items
 from pactwatch_crawler.sources import Source
 from pactwatch_devtools.hostile import HTML_PAGE, MALFORMED, WRONG_CHARSET_FEED, ZH_TITLE
 

@@ -1,55 +1,12 @@
-"""The sources file is validated with errors naming file, source and field; URLs canonicalise."""
+"""URLs canonicalise (tracking parameters, case, ports, fragments dropped); one article, one id."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from pactwatch_crawler.canonical import article_id, canonical_url
-from pactwatch_crawler.sources import SourcesFileError, load_sources
 
 pytestmark = pytest.mark.unit
-
-
-def test_loads_valid_sources(tmp_path: Path) -> None:
-    path = tmp_path / "s.yaml"
-    path.write_text(
-        "sources:\n  - id: wuxi\n    url: https://example.org/rss\n    interval_seconds: 60\n"
-        "    tags: {region: wuxi, sector: biomedicine}\n"
-    )
-    [source] = load_sources(path)
-    assert source.id == "wuxi"
-    assert source.interval_seconds == 60
-    assert source.tags["sector"] == "biomedicine"
-
-
-@pytest.mark.parametrize(
-    ("content", "needle"),
-    [
-        ("sources:\n  - id: a\n    url: not-a-url\n", "source a: field 'url'"),
-        ("sources:\n  - id: a\n    url: https://x.org\n    interval_seconds: -1\n", "interval"),
-        ("sources:\n  - id: a\n    url: https://x.org\n    colour: red\n", "field 'colour'"),
-        (
-            "sources:\n  - id: a\n    url: https://x.org\n  - id: a\n    url: https://y.org\n",
-            "duplicate",
-        ),
-        ("feeds: []\n", "'sources' list"),
-        ("sources: [\n", "not valid YAML"),
-    ],
-)
-def test_bad_sources_name_file_source_and_field(tmp_path: Path, content: str, needle: str) -> None:
-    path = tmp_path / "bad.yaml"
-    path.write_text(content)
-    with pytest.raises(SourcesFileError) as info:
-        load_sources(path)
-    assert str(path) in str(info.value)
-    assert needle in str(info.value)
-
-
-def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(SourcesFileError, match="file not found"):
-        load_sources(tmp_path / "nope.yaml")
 
 
 @pytest.mark.parametrize(

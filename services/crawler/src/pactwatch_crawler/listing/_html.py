@@ -1,32 +1,28 @@
-"""Article links in sitemaps and in HTML listing pages (sites without a feed).
+"""Article links on the HTML listing page of a site without a feed.
 
-HTML listing pages mix article links with navigation, tag clouds, pagination, login and
-links to other sites. Without a `link_selector` from the operator, a link is kept when
-it stays on the source's site (same registrable domain, e.g. any `*.wuxi.gov.cn` for a
-source on `www.wuxi.gov.cn`) and looks like an article: its anchor text reads like a
-headline and its path carries an article's marks (a date, a long number, a `.html`
-/`.shtml` page, a long slug) rather than a section's (`/tag/`, `/category/`, `index.html`).
+Such pages mix article links with navigation, tag clouds, pagination, login and links to
+other sites. Without a `link_selector` from the operator, a link is kept when it stays on
+the source's site (same registrable domain, e.g. any `*.wuxi.gov.cn` for a source on
+`www.wuxi.gov.cn`) and looks like an article: its anchor text reads like a headline and its
+path carries an article's marks (a date, a long number, a `.html`/`.shtml` page, a long
+slug) rather than a section's (`/tag/`, `/category/`, `index.html`).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from cssselect import SelectorError
 from lxml import etree
-from tld import get_fld
 
 from pactwatch_schemas import limits
 
-from .encoding import decode_html
-from .parse import EntryCollector, Listing, ListingError
-from .sources import Source
+from ..encoding import decode_html
+from ..sources import Source
+from ._common import CJK, EntryCollector, Listing, ListingError, same_site, site_of
 
-_NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*")
 _DIGITS = re.compile(r"\d{4,}")
 _DATE_IN_PATH = re.compile(r"(?:19|20)\d{2}[-/_]?(?:0[1-9]|1[0-2])(?:[-/_]?(?:[0-2]\d|3[01]))?")
@@ -74,7 +70,7 @@ def parse_html_listing(
         anchors = list(doc.iter("a"))
     collector = EntryCollector(max_entries)
     listing_url = _strip(page_url)
-    site = _site(str(source.url))
+    site = site_of(str(source.url))
     for anchor in anchors:
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
@@ -85,7 +81,7 @@ def parse_html_listing(
         if parts.scheme not in ("http", "https") or not parts.hostname:
             collector.skip("bad_url")
             continue
-        if not _same_site(parts.hostname, site):
+        if not same_site(parts.hostname, site):
             collector.skip("off_site")
             continue
         if _strip(url) == listing_url:
@@ -112,7 +108,7 @@ def looks_like_article(url: str, anchor_text: str) -> bool:
     text = " ".join(anchor_text.split())
     if text.lower() in _NAV_TEXTS:
         return False
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK.findall(text))
     words = len(_WORD.findall(text))
     if not (cjk >= 6 or words >= 4 or (cjk >= 4 and words >= 1)):
         return False  # too short for a headline: a menu item, "More", a page number
@@ -143,78 +139,3 @@ def _anchor_text(anchor: lxml.html.HtmlElement) -> str:
 def _strip(url: str) -> str:
     parts = urlsplit(url)
     return f"{(parts.hostname or '').lower()}{parts.path.rstrip('/')}?{parts.query}"
-
-
-def _site(url: str) -> str:
-    """The registrable domain (public-suffix aware), or the bare host for IPs/localhost."""
-    host = (urlsplit(url).hostname or "").lower()
-    fld = get_fld(host, fix_protocol=True, fail_silently=True)
-    return str(fld) if fld else host
-
-
-def _same_site(host: str, site: str) -> bool:
-    host = host.lower().rstrip(".")
-    return host == site or host.endswith("." + site)
-
-
-def parse_sitemap(body: bytes, source: Source, url: str, *, max_entries: int) -> Listing:
-    """`<urlset>` (incl. Google News sitemaps) -> entries; `<sitemapindex>` -> `sitemaps`."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(body, parser=parser)
-    except etree.XMLSyntaxError as exc:
-        raise ListingError(f"not a sitemap: {exc}") from None
-    if root is None:
-        raise ListingError("not a sitemap: no XML elements found")
-    kind = etree.QName(root).localname
-    bozo = str(parser.error_log.last_error)[:500] if len(parser.error_log) else None
-    collector = EntryCollector(max_entries)
-    site = _site(str(source.url))
-    if kind == "sitemapindex":
-        sitemaps: list[str] = []
-        for loc in root.iter("{*}loc"):
-            child = urljoin(url, (loc.text or "").strip())
-            if child.startswith(("http://", "https://")) and len(sitemaps) < max_entries:
-                sitemaps.append(child)
-        return Listing([], {}, ttl_seconds=None, bozo=bozo, sitemaps=sitemaps)
-    if kind != "urlset":
-        raise ListingError(f"not a sitemap: root element <{kind}>")
-    for node in root.iter("{*}url"):
-        loc = (node.findtext("{*}loc") or "").strip()
-        if not loc:
-            collector.skip("no_link")
-            continue
-        absolute = urljoin(url, loc)
-        host = urlsplit(absolute).hostname
-        if host is None or not _same_site(host, site):
-            collector.skip("off_site")
-            continue
-        title = (node.findtext(f"{{{_NEWS_NS}}}news/{{{_NEWS_NS}}}title") or "").strip()
-        language = node.findtext(
-            f"{{{_NEWS_NS}}}news/{{{_NEWS_NS}}}publication/{{{_NEWS_NS}}}language"
-        )
-        published = _w3c_date(
-            node.findtext(f"{{{_NEWS_NS}}}news/{{{_NEWS_NS}}}publication_date")
-            or node.findtext("{*}lastmod")
-        )
-        collector.add(
-            absolute,
-            title=" ".join(title.split())[: limits.MAX_TITLE_CHARS] or None,
-            published_at=published,
-            language=source.language or (language.strip()[:16] if language else None),
-        )
-    return Listing(collector.entries, collector.skipped, ttl_seconds=None, bozo=bozo)
-
-
-def _w3c_date(value: str | None) -> datetime | None:
-    """W3C datetime (`2026-11-20`, `2026-11-20T08:00:00+08:00`) as aware UTC."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
