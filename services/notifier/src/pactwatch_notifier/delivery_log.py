@@ -22,15 +22,12 @@ from pathlib import Path
 
 import structlog
 
-from pactwatch_schemas import ArticleRef
+from pactwatch_schemas import ArticleRef, limits
 
 from . import metrics
 from .store import DeliveryOutcomeRow, SubscriptionStore
 
 log = structlog.get_logger("pactwatch.notifier")
-
-#: Articles kept per event for the alert's `sources` (the schema allows 20).
-MAX_SOURCES = 20
 
 
 class DeliveryLog:
@@ -136,7 +133,7 @@ class DeliveryLog:
         rows = self._db.execute(
             "SELECT ref FROM event_articles WHERE event_id = ? AND article_id != ?"
             " ORDER BY seen_at, rowid LIMIT ?",
-            (event_id, first.id, MAX_SOURCES - 1),
+            (event_id, first.id, limits.MAX_ALERT_SOURCES - 1),
         ).fetchall()
         return [first, *(ArticleRef.model_validate_json(r[0]) for r in rows)]
 

@@ -52,6 +52,7 @@ from pactwatch_schemas import (
     dead_letter,
     decode,
     encode,
+    limits,
 )
 
 from . import metrics
@@ -533,7 +534,8 @@ class Notifier:
 
         self._failing[sub.id] = self._failing.get(sub.id, 0) + 1
         now = datetime.now(UTC)
-        history = [*job.history, Attempt(at=now, outcome=error.detail[:500])][-50:]
+        tried = Attempt(at=now, outcome=error.detail[: limits.MAX_ATTEMPT_OUTCOME_CHARS])
+        history = [*job.history, tried][-limits.MAX_RETRY_ATTEMPTS :]
         delay = (
             next_delay(
                 job.attempt,
