@@ -25,7 +25,7 @@ import structlog
 from pactwatch_schemas import ArticleRef, limits
 
 from . import metrics
-from .store import DeliveryOutcomeRow, SubscriptionStore
+from .store import Deliveries, DeliveryOutcomeRow
 
 log = structlog.get_logger("pactwatch.notifier")
 
@@ -145,12 +145,12 @@ class DeliveryRecorder:
     """Outcomes of alerts, written to the subscriptions database in batches (every
     `interval` seconds, off the event loop), so the database is never on the hot path.
 
-    The rows are for listing (`SubscriptionStore.list_deliveries`); duplicates are prevented
+    The rows are for listing (`Deliveries.page`); duplicates are prevented
     by the `DeliveryLog`, so a batch lost in a crash loses only history, never correctness.
     """
 
-    def __init__(self, store: SubscriptionStore, interval: float = 0.5, max_batch: int = 5000):
-        self.store = store
+    def __init__(self, deliveries: Deliveries, interval: float = 0.5, max_batch: int = 5000):
+        self.deliveries = deliveries
         self.interval = interval
         self.max_batch = max_batch
         self._rows: list[DeliveryOutcomeRow] = []
@@ -182,7 +182,7 @@ class DeliveryRecorder:
         while self._rows:
             batch, self._rows = self._rows[: self.max_batch], self._rows[self.max_batch :]
             try:
-                await asyncio.to_thread(self.store.record_deliveries, batch)
+                await asyncio.to_thread(self.deliveries.record, batch)
             except Exception as exc:  # the database is away: keep the rows, try again later
                 metrics.STORE_ERRORS.labels("record").inc()
                 log.warning("delivery_record_failed", error=repr(exc), rows=len(batch))

@@ -63,7 +63,7 @@ from .digest import DigestLoop
 from .filters import CompiledFilter, EventView, FilterCache
 from .models import EmailChannel, SubscriptionRecord, WebhookChannel
 from .retry import next_delay
-from .store import SubscriptionStore
+from .store import Store
 from .unsubscribe import manage_url_for, sign_token, unsubscribe_url
 
 log = structlog.get_logger("pactwatch.notifier")
@@ -159,7 +159,7 @@ class Notifier:
     def __init__(
         self,
         settings: Settings,
-        subscription_store: SubscriptionStore,
+        subscription_store: Store,
         subscriptions: list[SubscriptionRecord],
         consumer: AIOKafkaConsumer,
         producer: AIOKafkaProducer,
@@ -211,9 +211,9 @@ class Notifier:
             tls=settings.smtp_tls,
             timeout=settings.smtp_timeout_seconds,
         )
-        self.recorder = DeliveryRecorder(subscription_store)
+        self.recorder = DeliveryRecorder(subscription_store.deliveries)
         self.digests = DigestLoop(
-            settings, subscription_store, self.email, self._record_of, self._links
+            settings, subscription_store.digests, self.email, self._record_of, self._links
         )
         self._background: list[asyncio.Task[None]] = []
         disabled = sorted(s.id for s in self._by_id.values() if s.state == "disabled")
@@ -243,8 +243,8 @@ class Notifier:
         started = datetime.now(UTC)
         since = self._refreshed_at - timedelta(seconds=REFRESH_OVERLAP_SECONDS)
         store = self.subscription_store
-        changed = await asyncio.to_thread(store.changed_since, since)
-        deleted = await asyncio.to_thread(store.deleted_since, since)
+        changed = await asyncio.to_thread(store.subscriptions.changed_since, since)
+        deleted = await asyncio.to_thread(store.subscriptions.deleted_since, since)
         fresh = {r.id for r in changed}
         for sub_id in deleted:
             if sub_id not in fresh and self._by_id.pop(sub_id, None) is not None:
@@ -276,7 +276,7 @@ class Notifier:
         """Switch the subscription off in the store (for every replica) and here."""
         try:
             record = await asyncio.to_thread(
-                self.subscription_store.set_state, sub.id, "disabled", reason
+                self.subscription_store.subscriptions.set_state, sub.id, "disabled", reason
             )
         except Exception as exc:
             metrics.STORE_ERRORS.labels("disable").inc()
@@ -456,7 +456,7 @@ class Notifier:
         """Store the event for each digest subscription (durable before the offset commit)."""
 
         def add_all() -> int:
-            return sum(self.subscription_store.add_digest_item(s, event) for s in sub_ids)
+            return sum(self.subscription_store.digests.add_item(s, event) for s in sub_ids)
 
         added = await asyncio.to_thread(add_all)
         metrics.DIGEST_ITEMS.inc(added)
