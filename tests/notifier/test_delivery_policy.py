@@ -20,7 +20,7 @@ from pactwatch_notifier.channels import (
 from pactwatch_notifier.core.config import Settings
 from pactwatch_notifier.delivery_log import DeliveryLog
 from pactwatch_notifier.retry import next_delay
-from pactwatch_notifier.subscriptions import load_subscriptions
+from pactwatch_notifier.subscriptions_file import load_subscriptions
 from pactwatch_notifier.unsubscribe import (
     InvalidToken,
     sign_token,

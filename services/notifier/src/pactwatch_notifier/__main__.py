@@ -26,7 +26,7 @@ from .core.config import Settings
 from .metrics import STANDARD
 from .service import Notifier
 from .store import Store
-from .subscriptions import SubscriptionsFileError, load_subscriptions
+from .subscriptions_file import SubscriptionsFileError, load_subscriptions
 
 log = structlog.get_logger("pactwatch.notifier")
 

@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .core.config import Settings
 from .models import State, SubscriptionCreate, SubscriptionRecord
 from .store import Conflict, Store
-from .subscriptions import SubscriptionsFileError, dump_subscriptions, load_subscriptions
+from .subscriptions_file import SubscriptionsFileError, dump_subscriptions, load_subscriptions
 
 NOT_FOUND, BAD_INPUT = 1, 2
 

@@ -7,7 +7,7 @@ import pytest
 
 from pactwatch_notifier.delivery_log import DeliveryLog
 from pactwatch_notifier.filters import matches
-from pactwatch_notifier.subscriptions import SubscriptionsFileError, load_subscriptions
+from pactwatch_notifier.subscriptions_file import SubscriptionsFileError, load_subscriptions
 from pactwatch_schemas import ArticleRef, Event
 
 pytestmark = pytest.mark.unit
