@@ -1,9 +1,8 @@
-"""Pure delivery logic: the retry policy, status classification, alert size, email headers,
+"""Pure delivery logic: status classification, alert size, email headers,
 unsubscribe tokens, the receivers' verification helper, the store. No network, no broker."""
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -19,7 +18,6 @@ from pactwatch_notifier.channels import (
 )
 from pactwatch_notifier.core.config import Settings
 from pactwatch_notifier.delivery_log import DeliveryLog
-from pactwatch_notifier.retry import next_delay
 from pactwatch_notifier.subscriptions_file import load_subscriptions
 from pactwatch_notifier.unsubscribe import (
     InvalidToken,
@@ -37,24 +35,7 @@ pytestmark = pytest.mark.unit
 UNSUB_SECRET = "unsubscribe-secret-0123456789"
 
 
-# -- retry policy -------------------------------------------------------------------------
-def test_schedule_with_jitter_and_budget() -> None:
-    schedule = [5.0, 300.0, 1800.0]
-    rng = random.Random(1)
-    delays = [next_delay(n, schedule, jitter=0.2, rng=rng) for n in (1, 2, 3)]
-    for delay, base in zip(delays, schedule, strict=True):
-        assert delay is not None and base * 0.8 <= delay <= base * 1.2
-    assert next_delay(4, schedule) is None  # 1 + len(schedule) attempts, then dead letter
-    spread = {round(next_delay(1, schedule, rng=rng) or 0, 3) for _ in range(20)}
-    assert len(spread) > 10  # jitter spreads a thundering herd
-
-
-def test_retry_after_is_honoured_within_a_cap() -> None:
-    assert next_delay(1, [0.1], jitter=0, retry_after=7) == 7
-    assert next_delay(1, [30.0], jitter=0, retry_after=7) == 30  # never sooner than the plan
-    assert next_delay(1, [0.1], jitter=0, retry_after=10**9, retry_after_max=3600) == 3600
-
-
+# -- webhook answers ------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("status", "retryable", "disable"),
     [

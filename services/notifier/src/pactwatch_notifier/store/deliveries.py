@@ -11,8 +11,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select
 
 from ..db import deliveries, read_only
-from ..models import DeliveryRecord
-from ..models.subscription import DeliveryOutcome
+from ..models import DeliveryOutcome, DeliveryRecord
 from ._base import dialect_insert
 
 
