@@ -1,5 +1,6 @@
 """Pure delivery logic: status classification, alert size, email headers,
-unsubscribe tokens, the receivers' verification helper, the store. No network, no broker."""
+unsubscribe tokens, the receivers' verification helper, the subscriptions file. No network,
+no broker."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from pactwatch_notifier.channels import (
     signature_headers,
 )
 from pactwatch_notifier.core.config import Settings
-from pactwatch_notifier.delivery_log import DeliveryLog
 from pactwatch_notifier.subscriptions_file import load_subscriptions
 from pactwatch_notifier.unsubscribe import (
     InvalidToken,
@@ -207,7 +207,7 @@ def test_settings_want_https_and_a_secret_for_unsubscribe(monkeypatch: pytest.Mo
     assert settings.max_attempts == 4 and settings.webhook_timeout_seconds == 15
 
 
-# -- subscriptions and store --------------------------------------------------------------
+# -- subscriptions file -----------------------------------------------------------------
 def test_updates_option_is_optional(tmp_path: Path) -> None:
     path = tmp_path / "subs.yaml"
     path.write_text(
@@ -217,50 +217,3 @@ def test_updates_option_is_optional(tmp_path: Path) -> None:
     )
     once, all_news = load_subscriptions(path)
     assert not once.updates and all_news.updates
-
-
-def test_store_survives_restarts(tmp_path: Path) -> None:
-    path = tmp_path / "d.sqlite3"
-    store = DeliveryLog(path)
-    store.record("s", ID, "webhook", "a" * 32)
-    store.hand_on("s", ID, "", "first", 2)
-    store.hand_on("s", ID, "", "first", 1)  # a late replay never moves it back
-    store.add_source(ID, _ref(1))
-    store.add_source(ID, _ref(1))
-    store.add_source(ID, _ref(2))
-    store.close()
-    store = DeliveryLog(path)
-    assert store.delivered("s", ID, "a" * 32) and not store.delivered("s", ID)
-    assert store.delivered_any("s", ID) and not store.delivered_any("t", ID)
-    assert store.handed_on("s", ID, "", "first") == 2
-    assert store.handed_on("s", ID, "", "replay-1") == 0
-    first = event().article
-    assert [r.source_id for r in store.sources(ID, first)] == ["s", "site-1", "site-2"]
-
-
-def test_store_migrates_the_first_release_table(tmp_path: Path) -> None:
-    import sqlite3
-
-    path = tmp_path / "d.sqlite3"
-    db = sqlite3.connect(path)
-    db.execute(
-        "CREATE TABLE deliveries (subscription_id TEXT NOT NULL, event_id TEXT NOT NULL,"
-        " channel TEXT NOT NULL, delivered_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,"
-        " PRIMARY KEY (subscription_id, event_id))"
-    )
-    db.execute(
-        "INSERT INTO deliveries (subscription_id, event_id, channel) VALUES ('s', ?, 'x')", (ID,)
-    )
-    db.commit()
-    db.close()
-    store = DeliveryLog(path)
-    assert store.delivered("s", ID) and store.count() == 1
-
-
-def test_the_service_module_and_its_metrics_load() -> None:
-    import pactwatch_notifier.__main__
-    import pactwatch_notifier.replay
-    import pactwatch_notifier.service  # noqa: F401
-    from pactwatch_notifier import metrics
-
-    assert metrics.DISABLED._name == "pactwatch_notifier_disabled_subscriptions"

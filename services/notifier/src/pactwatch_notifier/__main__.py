@@ -24,9 +24,9 @@ from pactwatch_runtime import (
 
 from .core.config import Settings
 from .metrics import STANDARD
-from .service import Notifier
 from .store import Store
 from .subscriptions_file import SubscriptionsFileError, load_subscriptions
+from .worker import Worker
 
 log = structlog.get_logger("pactwatch.notifier")
 
@@ -112,13 +112,12 @@ async def run(settings: Settings) -> None:
     )
     await producer.start()
     await consumer.start()
-    notifier = Notifier(settings, store, subscriptions, consumer, producer)
-    notifier.subscribe()
+    worker = Worker(settings, store, subscriptions, consumer, producer)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, notifier.stop)
+        loop.add_signal_handler(sig, worker.stop)
     ops = await start_ops_server(
-        settings.http_host, settings.http_port, lambda: {"kafka": notifier.broker.ok}
+        settings.http_host, settings.http_port, lambda: {"kafka": worker.broker.ok}
     )
     lag_watch = LagWatch(
         settings.kafka_bootstrap,
@@ -137,7 +136,7 @@ async def run(settings: Settings) -> None:
         max_attempts=settings.max_attempts,
     )
     try:
-        await notifier.run()
+        await worker.run()
     finally:
         lag_stop.set()
         lag.cancel()

@@ -35,6 +35,7 @@ from .core.config import Settings
 from .models import EmailChannel, SubscriptionRecord
 from .retry import next_delay
 from .store import ClaimedDigest, DigestItem, Digests
+from .unsubscribe import RecipientLinks
 
 log = structlog.get_logger("pactwatch.notifier.digest")
 
@@ -170,13 +171,13 @@ class DigestLoop:
         digests: Digests,
         email: EmailSender,
         lookup: Callable[[str], SubscriptionRecord | None],
-        links: Callable[[SubscriptionRecord], tuple[str | None, str | None]],
+        links: RecipientLinks,
     ) -> None:
         self.settings = settings
         self.digests = digests
         self.email = email
         self.lookup = lookup
-        self.links = links  # (unsubscribe URL, manage URL) of a subscription
+        self.links = links
         self.worker = worker_name()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -228,7 +229,7 @@ class DigestLoop:
                 lease_seconds=self.settings.digest_lease_seconds,
             )
             return 0
-        unsubscribe, manage = self.links(sub)
+        unsubscribe, manage = self.links.both(sub.id, sub.channel.address)
         message = render_digest(
             sender=self.settings.mail_from,
             to=sub.channel.address,
