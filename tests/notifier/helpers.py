@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from pactwatch_devtools import produce as publish
 from pactwatch_devtools import read_topic
+from pactwatch_notifier.models import SubscriptionCreate
 from pactwatch_schemas import ArticleRef, DeadLetter, Event, decode
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -44,3 +45,11 @@ def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
 
 def dead_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
     return [decode(DeadLetter, r.value) for r in asyncio.run(read_topic(bootstrap, topic))]
+
+
+def email_subscription(n: int, **extra: object) -> SubscriptionCreate:
+    """Subscription `sub-<n>` by email to `user<n>@example.org`, with `extra` fields."""
+    return SubscriptionCreate.model_validate(
+        {"id": f"sub-{n:03d}", "channel": {"kind": "email", "address": f"user{n}@example.org"}}
+        | extra
+    )

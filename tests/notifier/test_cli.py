@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pactwatch_notifier.store import SubscriptionStore
+from pactwatch_notifier.store import Store
 
 from .helpers import SECRET
 
@@ -133,11 +133,11 @@ def test_import_export_round_trip(env: dict[str, str], tmp_path: Path) -> None:
     # The export imports into an empty database as the same subscriptions.
     other = {**env, "PACTWATCH_NOTIFIER_DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"}
     assert json.loads(cli(other, "import", str(out)).stdout) == {"created": 2, "updated": 0}
-    a = SubscriptionStore(env["PACTWATCH_NOTIFIER_DATABASE_URL"])
-    b = SubscriptionStore(other["PACTWATCH_NOTIFIER_DATABASE_URL"])
+    a = Store(env["PACTWATCH_NOTIFIER_DATABASE_URL"])
+    b = Store(other["PACTWATCH_NOTIFIER_DATABASE_URL"])
     strip = {"created_at", "updated_at", "confirmed_at"}
-    assert [r.model_dump(exclude=strip) for r in a.all()] == [
-        r.model_dump(exclude=strip) for r in b.all()
+    assert [r.model_dump(exclude=strip) for r in a.subscriptions.all()] == [
+        r.model_dump(exclude=strip) for r in b.subscriptions.all()
     ]
     a.close()
     b.close()

@@ -1,9 +1,9 @@
-"""Pure delivery logic: the retry policy, status classification, alert size, email headers,
-unsubscribe tokens, the receivers' verification helper, the store. No network, no broker."""
+"""Pure delivery logic: status classification, alert size, email headers,
+unsubscribe tokens, the receivers' verification helper, the subscriptions file. No network,
+no broker."""
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -18,9 +18,7 @@ from pactwatch_notifier.channels import (
     signature_headers,
 )
 from pactwatch_notifier.core.config import Settings
-from pactwatch_notifier.delivery_log import DeliveryLog
-from pactwatch_notifier.retry import next_delay
-from pactwatch_notifier.subscriptions import load_subscriptions
+from pactwatch_notifier.subscriptions_file import load_subscriptions
 from pactwatch_notifier.unsubscribe import (
     InvalidToken,
     sign_token,
@@ -37,24 +35,7 @@ pytestmark = pytest.mark.unit
 UNSUB_SECRET = "unsubscribe-secret-0123456789"
 
 
-# -- retry policy -------------------------------------------------------------------------
-def test_schedule_with_jitter_and_budget() -> None:
-    schedule = [5.0, 300.0, 1800.0]
-    rng = random.Random(1)
-    delays = [next_delay(n, schedule, jitter=0.2, rng=rng) for n in (1, 2, 3)]
-    for delay, base in zip(delays, schedule, strict=True):
-        assert delay is not None and base * 0.8 <= delay <= base * 1.2
-    assert next_delay(4, schedule) is None  # 1 + len(schedule) attempts, then dead letter
-    spread = {round(next_delay(1, schedule, rng=rng) or 0, 3) for _ in range(20)}
-    assert len(spread) > 10  # jitter spreads a thundering herd
-
-
-def test_retry_after_is_honoured_within_a_cap() -> None:
-    assert next_delay(1, [0.1], jitter=0, retry_after=7) == 7
-    assert next_delay(1, [30.0], jitter=0, retry_after=7) == 30  # never sooner than the plan
-    assert next_delay(1, [0.1], jitter=0, retry_after=10**9, retry_after_max=3600) == 3600
-
-
+# -- webhook answers ------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("status", "retryable", "disable"),
     [
@@ -226,7 +207,7 @@ def test_settings_want_https_and_a_secret_for_unsubscribe(monkeypatch: pytest.Mo
     assert settings.max_attempts == 4 and settings.webhook_timeout_seconds == 15
 
 
-# -- subscriptions and store --------------------------------------------------------------
+# -- subscriptions file -----------------------------------------------------------------
 def test_updates_option_is_optional(tmp_path: Path) -> None:
     path = tmp_path / "subs.yaml"
     path.write_text(
@@ -236,50 +217,3 @@ def test_updates_option_is_optional(tmp_path: Path) -> None:
     )
     once, all_news = load_subscriptions(path)
     assert not once.updates and all_news.updates
-
-
-def test_store_survives_restarts(tmp_path: Path) -> None:
-    path = tmp_path / "d.sqlite3"
-    store = DeliveryLog(path)
-    store.record("s", ID, "webhook", "a" * 32)
-    store.hand_on("s", ID, "", "first", 2)
-    store.hand_on("s", ID, "", "first", 1)  # a late replay never moves it back
-    store.add_source(ID, _ref(1))
-    store.add_source(ID, _ref(1))
-    store.add_source(ID, _ref(2))
-    store.close()
-    store = DeliveryLog(path)
-    assert store.delivered("s", ID, "a" * 32) and not store.delivered("s", ID)
-    assert store.delivered_any("s", ID) and not store.delivered_any("t", ID)
-    assert store.handed_on("s", ID, "", "first") == 2
-    assert store.handed_on("s", ID, "", "replay-1") == 0
-    first = event().article
-    assert [r.source_id for r in store.sources(ID, first)] == ["s", "site-1", "site-2"]
-
-
-def test_store_migrates_the_first_release_table(tmp_path: Path) -> None:
-    import sqlite3
-
-    path = tmp_path / "d.sqlite3"
-    db = sqlite3.connect(path)
-    db.execute(
-        "CREATE TABLE deliveries (subscription_id TEXT NOT NULL, event_id TEXT NOT NULL,"
-        " channel TEXT NOT NULL, delivered_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,"
-        " PRIMARY KEY (subscription_id, event_id))"
-    )
-    db.execute(
-        "INSERT INTO deliveries (subscription_id, event_id, channel) VALUES ('s', ?, 'x')", (ID,)
-    )
-    db.commit()
-    db.close()
-    store = DeliveryLog(path)
-    assert store.delivered("s", ID) and store.count() == 1
-
-
-def test_the_service_module_and_its_metrics_load() -> None:
-    import pactwatch_notifier.__main__
-    import pactwatch_notifier.replay
-    import pactwatch_notifier.service  # noqa: F401
-    from pactwatch_notifier import metrics
-
-    assert metrics.DISABLED._name == "pactwatch_notifier_disabled_subscriptions"

@@ -13,7 +13,7 @@ import pytest
 
 from pactwatch_devtools import SmtpSink, WebhookReceiver, wait_until
 from pactwatch_notifier.models import Filters, SubscriptionCreate
-from pactwatch_notifier.store import SubscriptionStore
+from pactwatch_notifier.store import Store
 from pactwatch_schemas import Event, encode
 
 from .helpers import SECRET, make_event, produce
@@ -32,8 +32,8 @@ def live_env(notifier_env: dict[str, str], database_url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def store(live_env: dict[str, str]) -> SubscriptionStore:
-    s = SubscriptionStore(live_env["PACTWATCH_NOTIFIER_DATABASE_URL"])
+def store(live_env: dict[str, str]) -> Store:
+    s = Store(live_env["PACTWATCH_NOTIFIER_DATABASE_URL"])
     s.migrate()
     yield s  # type: ignore[misc]
     s.close()
@@ -49,7 +49,7 @@ def test_instant_alerts_follow_the_store(
     kafka: str,
     topics: dict[str, str],
     live_env: dict[str, str],
-    store: SubscriptionStore,
+    store: Store,
     start_service: Any,
 ) -> None:
     with (
@@ -63,10 +63,10 @@ def test_instant_alerts_follow_the_store(
         assert notifier.metric("pactwatch_notifier_subscriptions") == 0
 
         # Created while the notifier runs: picked up within the refresh period.
-        store.create(_hook("new", new.url))
-        store.create(_hook("paused", paused.url, state="paused"))
-        store.create(_hook("picky", picky.url, filters={"parties": ["Nobody Ltd"]}))
-        store.create(_hook("gone", gone.url))
+        store.subscriptions.create(_hook("new", new.url))
+        store.subscriptions.create(_hook("paused", paused.url, state="paused"))
+        store.subscriptions.create(_hook("picky", picky.url, filters={"parties": ["Nobody Ltd"]}))
+        store.subscriptions.create(_hook("gone", gone.url))
         wait_until(
             lambda: notifier.metric("pactwatch_notifier_active_subscriptions") == 3,
             10,
@@ -76,18 +76,20 @@ def test_instant_alerts_follow_the_store(
         wait_until(lambda: len(new.received) == 1, 20, "the alert to the new subscription")
         wait_until(lambda: len(gone.answered) == 1, 20, "the 410")
         # 410: disabled in the store, for every replica, with the reason.
-        wait_until(lambda: store.get("gone").state == "disabled", 10, "disabled in the store")  # type: ignore[union-attr]
-        assert "410" in (store.get("gone").state_reason or "")  # type: ignore[union-attr]
+        wait_until(
+            lambda: store.subscriptions.get("gone").state == "disabled", 10, "disabled in the store"
+        )  # type: ignore[union-attr]
+        assert "410" in (store.subscriptions.get("gone").state_reason or "")  # type: ignore[union-attr]
         # The delivery shows in the store's listing (written in batches).
         wait_until(
-            lambda: store.list_deliveries(subscription_id="new")[1] == 1, 10, "delivery listed"
+            lambda: store.deliveries.page(subscription_id="new")[1] == 1, 10, "delivery listed"
         )
-        [row], _ = store.list_deliveries(subscription_id="new")
+        [row], _ = store.deliveries.page(subscription_id="new")
         assert row.outcome == "delivered" and row.event_id == make_event(1).event_id
 
         # Resume the paused one, delete the new one: the next event follows.
-        store.set_state("paused", "active")
-        store.delete("new")
+        store.subscriptions.set_state("paused", "active")
+        store.subscriptions.delete("new")
         wait_until(
             lambda: (
                 notifier.metric("pactwatch_notifier_active_subscriptions") == 2
@@ -125,11 +127,11 @@ def test_digest_once_per_period_across_restarts_and_replicas(
     kafka: str,
     topics: dict[str, str],
     live_env: dict[str, str],
-    store: SubscriptionStore,
+    store: Store,
     start_service: Any,
 ) -> None:
     with SmtpSink() as smtp:
-        store.create(
+        store.subscriptions.create(
             SubscriptionCreate.model_validate(
                 {
                     "id": "digest",
@@ -187,7 +189,7 @@ def test_digest_once_per_period_across_restarts_and_replicas(
         assert positions == sorted(positions), text  # signings newest first, then cooperation
         assert text.index("Signings (2)") < text.index("Cooperation (1)")
         assert "Deal 9" not in text  # filtered out: never stored
-        history = store.digest_history("digest")
+        history = store.digests.history("digest")
         assert [(h["state"], h["items"]) for h in history] == [("sent", 3)]
 
 
@@ -195,21 +197,21 @@ def test_repeated_permanent_failures_disable_a_subscription(
     kafka: str,
     topics: dict[str, str],
     live_env: dict[str, str],
-    store: SubscriptionStore,
+    store: Store,
     start_service: Any,
 ) -> None:
     with WebhookReceiver(secret=SECRET) as refusing:
         refusing.responses = [(400, {})] * 10
-        store.create(_hook("refusing", refusing.url))
+        store.subscriptions.create(_hook("refusing", refusing.url))
         env = {**live_env, "PACTWATCH_NOTIFIER_DISABLE_AFTER_PERMANENT_FAILURES": "3"}
         notifier = start_service("notifier", env)
         produce(kafka, topics["events"], [encode(make_event(n)) for n in range(1, 4)])
         wait_until(
-            lambda: store.get("refusing").state == "disabled",  # type: ignore[union-attr]
+            lambda: store.subscriptions.get("refusing").state == "disabled",  # type: ignore[union-attr]
             20,
             "disabled after three 400s",
         )
-        reason = store.get("refusing").state_reason or ""  # type: ignore[union-attr]
+        reason = store.subscriptions.get("refusing").state_reason or ""  # type: ignore[union-attr]
         assert reason.startswith("3 permanent failures in a row") and "400" in reason
         assert len(refusing.answered) == 3
         wait_until(

@@ -39,6 +39,18 @@ CASES = [
     (limits.MAX_LOCATION_CHARS, "event", ("properties", "locations", "items", "maxLength")),
     (limits.MAX_SECTORS, "event", ("properties", "sectors", "maxItems")),
     (limits.MAX_SECTOR_CHARS, "event", ("properties", "sectors", "items", "maxLength")),
+    (limits.MAX_ALERT_SOURCES, "alert", ("properties", "sources", "maxItems")),
+    (limits.MAX_RETRY_ATTEMPTS, "notifier_retry", ("properties", "attempts", "maxItems")),
+    (
+        limits.MAX_ATTEMPT_OUTCOME_CHARS,
+        "notifier_retry",
+        ("properties", "attempts", "items", "properties", "outcome", "maxLength"),
+    ),
+    (
+        limits.MAX_ATTEMPT_OUTCOME_CHARS,
+        "dead_letter",
+        ("properties", "attempts", "items", "properties", "outcome", "maxLength"),
+    ),
 ]
 
 

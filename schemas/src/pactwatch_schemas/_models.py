@@ -121,7 +121,9 @@ class Alert(_Message):
     subscription_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     event: Event
     sent_at: Timestamp
-    sources: Annotated[list[ArticleRef], Field(max_length=20)] = Field(default_factory=list)
+    sources: Annotated[list[ArticleRef], Field(max_length=limits.MAX_ALERT_SOURCES)] = Field(
+        default_factory=list
+    )
     update: Annotated[bool, Strict()] = False
 
 
@@ -129,7 +131,7 @@ class Attempt(_Message):
     """One try at processing or delivering, kept in a dead letter's history."""
 
     at: Timestamp
-    outcome: Annotated[str, StringConstraints(max_length=500)]
+    outcome: Annotated[str, StringConstraints(max_length=limits.MAX_ATTEMPT_OUTCOME_CHARS)]
 
 
 class NotifierRetry(_Message):
@@ -142,7 +144,9 @@ class NotifierRetry(_Message):
     attempt: Annotated[int, Field(ge=1)]
     not_before: Timestamp
     chain: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-    attempts: Annotated[list[Attempt], Field(max_length=50)] = Field(default_factory=list)
+    attempts: Annotated[list[Attempt], Field(max_length=limits.MAX_RETRY_ATTEMPTS)] = Field(
+        default_factory=list
+    )
 
 
 class DeadLetter(_Message):

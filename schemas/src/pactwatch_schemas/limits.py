@@ -33,3 +33,13 @@ MAX_LOCATION_CHARS: Final = 300
 #: Sectors of one event, and characters of each.
 MAX_SECTORS: Final = 20
 MAX_SECTOR_CHARS: Final = 100
+
+# Alert (`alert.v1.json`).
+#: Articles listed as an alert's `sources` (the event's own first).
+MAX_ALERT_SOURCES: Final = 20
+
+# Notifier retry record (`notifier_retry.v1.json`) and the dead letter's attempt history.
+#: Attempts a retry record carries in its history (the latest ones).
+MAX_RETRY_ATTEMPTS: Final = 50
+#: Characters of one attempt's outcome.
+MAX_ATTEMPT_OUTCOME_CHARS: Final = 500

@@ -24,9 +24,9 @@ from pactwatch_runtime import (
 
 from .core.config import Settings
 from .metrics import STANDARD
-from .service import Notifier
-from .store import SubscriptionStore
-from .subscriptions import SubscriptionsFileError, load_subscriptions
+from .store import Store
+from .subscriptions_file import SubscriptionsFileError, load_subscriptions
+from .worker import Worker
 
 log = structlog.get_logger("pactwatch.notifier")
 
@@ -58,11 +58,11 @@ async def ensure_retry_topic(settings: Settings) -> None:
         await admin.close()
 
 
-def open_store(settings: Settings) -> SubscriptionStore:
+def open_store(settings: Settings) -> Store:
     """The subscriptions database, migrated to the newest schema, with the YAML bootstrap
     file (if there is one) imported: new ids created, known ones updated but keeping their
     state (an import never re-enables what a 410 or the subscriber switched off)."""
-    store = SubscriptionStore(settings.database_url_resolved)
+    store = Store(settings.database_url_resolved)
     for attempt in range(30):
         try:
             store.migrate()
@@ -76,7 +76,7 @@ def open_store(settings: Settings) -> SubscriptionStore:
     if path.exists():
         created = updated = 0
         for entry in load_subscriptions(path):
-            _, new = store.upsert(entry.to_create(), keep_state=True)
+            _, new = store.subscriptions.upsert(entry.to_create(), keep_state=True)
             created += new
             updated += not new
         log.info("subscriptions_imported", file=str(path), created=created, updated=updated)
@@ -85,7 +85,7 @@ def open_store(settings: Settings) -> SubscriptionStore:
 
 async def run(settings: Settings) -> None:
     store = await asyncio.to_thread(open_store, settings)
-    subscriptions = await asyncio.to_thread(store.all)
+    subscriptions = await asyncio.to_thread(store.subscriptions.all)
     for attempt in range(30):
         try:
             await ensure_retry_topic(settings)
@@ -112,13 +112,12 @@ async def run(settings: Settings) -> None:
     )
     await producer.start()
     await consumer.start()
-    notifier = Notifier(settings, store, subscriptions, consumer, producer)
-    notifier.subscribe()
+    worker = Worker(settings, store, subscriptions, consumer, producer)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, notifier.stop)
+        loop.add_signal_handler(sig, worker.stop)
     ops = await start_ops_server(
-        settings.http_host, settings.http_port, lambda: {"kafka": notifier.broker.ok}
+        settings.http_host, settings.http_port, lambda: {"kafka": worker.broker.ok}
     )
     lag_watch = LagWatch(
         settings.kafka_bootstrap,
@@ -137,7 +136,7 @@ async def run(settings: Settings) -> None:
         max_attempts=settings.max_attempts,
     )
     try:
-        await notifier.run()
+        await worker.run()
     finally:
         lag_stop.set()
         lag.cancel()

@@ -25,8 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .core.config import Settings
 from .models import State, SubscriptionCreate, SubscriptionRecord
-from .store import Conflict, SubscriptionStore
-from .subscriptions import SubscriptionsFileError, dump_subscriptions, load_subscriptions
+from .store import Conflict, Store
+from .subscriptions_file import SubscriptionsFileError, dump_subscriptions, load_subscriptions
 
 NOT_FOUND, BAD_INPUT = 1, 2
 
@@ -142,33 +142,35 @@ def _line(record: SubscriptionRecord) -> str:
     return f"{record.id}\t{record.state}{reason}\t{record.channel.kind}:{target}\t{mode}"
 
 
-def _run(args: argparse.Namespace, store: SubscriptionStore) -> int:
+def _run(args: argparse.Namespace, store: Store) -> int:
     out = sys.stdout
     if args.command == "add":
         try:
-            record = store.create(_create_from(args))
+            record = store.subscriptions.create(_create_from(args))
         except Conflict as exc:
             raise _Fail(str(exc)) from None
         print(record.id, file=out)
     elif args.command == "list":
         if args.offset < 0 or args.limit < 0:
             raise _Fail("--offset and --limit must be >= 0")
-        records, total = store.list(offset=args.offset, limit=args.limit, state=args.state)
+        records, total = store.subscriptions.page(
+            offset=args.offset, limit=args.limit, state=args.state
+        )
         for record in records:
             print(record.model_dump_json() if args.json else _line(record), file=out)
         if not args.json:
             print(f"# {len(records)} of {total}", file=sys.stderr)
     elif args.command in ("pause", "resume"):
         state: State = "paused" if args.command == "pause" else "active"
-        current = store.get(args.id)
+        current = store.subscriptions.get(args.id)
         if current is None:
             raise _Fail(f"no subscription {args.id!r}", NOT_FOUND)
         if args.command == "resume" and current.state == "pending":
             raise _Fail(f"{args.id!r} is not confirmed yet (pending): it cannot be resumed")
-        store.set_state(args.id, state)
+        store.subscriptions.set_state(args.id, state)
         print(f"{args.id} {state}", file=out)
     elif args.command == "delete":
-        if not store.delete(args.id):
+        if not store.subscriptions.delete(args.id):
             raise _Fail(f"no subscription {args.id!r}", NOT_FOUND)
         print(f"{args.id} deleted", file=out)
     elif args.command == "import":
@@ -179,14 +181,16 @@ def _run(args: argparse.Namespace, store: SubscriptionStore) -> int:
         created = updated = 0
         for entry in entries:
             try:
-                _, new = store.upsert(entry.to_create(), keep_state=not args.reset_state)
+                _, new = store.subscriptions.upsert(
+                    entry.to_create(), keep_state=not args.reset_state
+                )
             except ValueError as exc:
                 raise _Fail(f"{args.file}: subscription {entry.id}: {exc}") from None
             created += new
             updated += not new
         print(json.dumps({"created": created, "updated": updated}), file=out)
     elif args.command == "export":
-        text = dump_subscriptions(store.all())
+        text = dump_subscriptions(store.subscriptions.all())
         if args.output is None:
             out.write(text)
         else:
@@ -201,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValidationError as exc:
         print(f"pactwatch-subscriptions: bad settings: {exc}", file=sys.stderr)
         sys.exit(BAD_INPUT)
-    store = SubscriptionStore(url)
+    store = Store(url)
     try:
         store.migrate()
         code = _run(args, store)

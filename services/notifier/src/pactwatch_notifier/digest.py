@@ -34,7 +34,8 @@ from .channels import DeliveryError, EmailSender
 from .core.config import Settings
 from .models import EmailChannel, SubscriptionRecord
 from .retry import next_delay
-from .store import ClaimedDigest, DigestItem, SubscriptionStore
+from .store import ClaimedDigest, DigestItem, Digests
+from .unsubscribe import RecipientLinks
 
 log = structlog.get_logger("pactwatch.notifier.digest")
 
@@ -167,16 +168,16 @@ class DigestLoop:
     def __init__(
         self,
         settings: Settings,
-        store: SubscriptionStore,
+        digests: Digests,
         email: EmailSender,
         lookup: Callable[[str], SubscriptionRecord | None],
-        links: Callable[[SubscriptionRecord], tuple[str | None, str | None]],
+        links: RecipientLinks,
     ) -> None:
         self.settings = settings
-        self.store = store
+        self.digests = digests
         self.email = email
         self.lookup = lookup
-        self.links = links  # (unsubscribe URL, manage URL) of a subscription
+        self.links = links
         self.worker = worker_name()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -194,10 +195,10 @@ class DigestLoop:
         sent = 0
         stale_before = now - timedelta(seconds=self.settings.digest_lease_seconds)
         for claimed in await asyncio.to_thread(
-            self.store.reclaim_stale_digests, self.worker, stale_before
+            self.digests.reclaim_stale, self.worker, stale_before
         ):
             sent += await self._send(claimed)
-        pending = await asyncio.to_thread(self.store.pending_digests)
+        pending = await asyncio.to_thread(self.digests.pending)
         metrics.DIGEST_PENDING.set(len(pending))
         for sub_id, oldest in pending.items():
             sub = self.lookup(sub_id)
@@ -212,7 +213,7 @@ class DigestLoop:
             )
             if oldest >= end:
                 continue  # nothing from a finished period yet
-            won = await asyncio.to_thread(self.store.claim_digest, sub_id, end, self.worker)
+            won = await asyncio.to_thread(self.digests.claim, sub_id, end, self.worker)
             if won is not None:
                 sent += await self._send(won)
         return sent
@@ -221,14 +222,14 @@ class DigestLoop:
         sub = self.lookup(claimed.subscription_id)
         if sub is None or not isinstance(sub.channel, EmailChannel):
             await asyncio.to_thread(
-                self.store.digest_failed,
+                self.digests.failed,
                 claimed.id,
                 "subscription deleted or not an email subscription",
                 retry_at=None,
                 lease_seconds=self.settings.digest_lease_seconds,
             )
             return 0
-        unsubscribe, manage = self.links(sub)
+        unsubscribe, manage = self.links.both(sub.id, sub.channel.address)
         message = render_digest(
             sender=self.settings.mail_from,
             to=sub.channel.address,
@@ -253,7 +254,7 @@ class DigestLoop:
             )
             retry_at = datetime.now(UTC) + timedelta(seconds=delay) if delay is not None else None
             await asyncio.to_thread(
-                self.store.digest_failed,
+                self.digests.failed,
                 claimed.id,
                 exc.detail,
                 retry_at=retry_at,
@@ -266,9 +267,9 @@ class DigestLoop:
             return 0
         except asyncio.CancelledError:
             # Stopped mid-send: hand the claim back so the next worker sends it at once.
-            await asyncio.shield(asyncio.to_thread(self.store.release_digest, claimed.id))
+            await asyncio.shield(asyncio.to_thread(self.digests.release, claimed.id))
             raise
-        await asyncio.to_thread(self.store.digest_sent, claimed.id)
+        await asyncio.to_thread(self.digests.sent, claimed.id)
         metrics.DIGESTS.labels("sent").inc()
         metrics.DIGEST_EVENTS.inc(len(claimed.items))
         log.info(

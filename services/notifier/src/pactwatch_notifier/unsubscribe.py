@@ -89,3 +89,22 @@ def manage_url_for(unsubscribe_link: str) -> str:
     if not sep:
         raise ValueError("not an unsubscribe link")
     return f"{base}/manage?{query}"
+
+
+class RecipientLinks:
+    """The links a worker puts in its emails: one-click unsubscribe, and the manage page
+    beside it. None of them without `PUBLIC_BASE_URL` and a secret (no List-Unsubscribe)."""
+
+    def __init__(self, base_url: str | None, secret: str | None) -> None:
+        self._base_url = base_url if secret else None
+        self._secret = secret
+
+    def unsubscribe(self, subscription_id: str, address: str | None) -> str | None:
+        if self._base_url is None or self._secret is None or address is None:
+            return None
+        return unsubscribe_url(self._base_url, sign_token(self._secret, subscription_id, address))
+
+    def both(self, subscription_id: str, address: str | None) -> tuple[str | None, str | None]:
+        """(unsubscribe URL, manage URL), as a digest email shows them."""
+        url = self.unsubscribe(subscription_id, address)
+        return url, manage_url_for(url) if url is not None else None

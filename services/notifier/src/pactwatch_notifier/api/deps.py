@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..store import SubscriptionStore
+from ..store import Store
 from .config import ApiSettings
 from .mail import Mailer
 from .ssrf import IpNetwork
@@ -30,8 +30,8 @@ def get_settings(request: Request) -> ApiSettings:
     return settings
 
 
-def get_store(request: Request) -> SubscriptionStore:
-    store: SubscriptionStore = request.app.state.store
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
     return store
 
 
@@ -55,7 +55,7 @@ def get_state(request: Request) -> Any:
 
 
 Settings = Annotated[ApiSettings, Depends(get_settings)]
-Store = Annotated[SubscriptionStore, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]
 LinksDep = Annotated[Links, Depends(get_links)]
 MailerDep = Annotated[Mailer, Depends(get_mailer)]
 Allowlist = Annotated[list[IpNetwork], Depends(get_allowlist)]

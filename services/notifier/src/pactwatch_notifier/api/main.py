@@ -14,7 +14,7 @@ import structlog
 from fastapi import FastAPI, Request, Response
 
 from .. import __version__
-from ..store import SubscriptionStore
+from ..store import Store
 from . import metrics
 from .config import ApiSettings
 from .mail import Mailer
@@ -26,14 +26,14 @@ from .tokens import Links
 log = structlog.get_logger("pactwatch.notifier.api")
 
 
-def create_app(settings: ApiSettings, store: SubscriptionStore | None = None) -> FastAPI:
+def create_app(settings: ApiSettings, store: Store | None = None) -> FastAPI:
     """The application; opens (and migrates) the store at start-up unless one is given."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_store = store is None
         if store is None:
-            opened = SubscriptionStore(settings.database_url_resolved)
+            opened = Store(settings.database_url_resolved)
             opened.migrate()
             app.state.store = opened
         else:

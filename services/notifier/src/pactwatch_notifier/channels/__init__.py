@@ -1,7 +1,7 @@
 """Delivery channels. Each raises `DeliveryError` saying whether a retry can help."""
 
 from ._errors import DeliveryError
-from .email import EmailSender, render_email, subject_for
+from .email import EmailSender, render_email, smtp_error, subject_for
 from .webhook import (
     WebhookSender,
     alert_id,
@@ -9,6 +9,7 @@ from .webhook import (
     classify_status,
     fit_alert,
     signature_headers,
+    status_error,
 )
 
 __all__ = [
@@ -21,5 +22,7 @@ __all__ = [
     "fit_alert",
     "render_email",
     "signature_headers",
+    "smtp_error",
+    "status_error",
     "subject_for",
 ]

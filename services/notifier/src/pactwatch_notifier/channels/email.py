@@ -95,6 +95,11 @@ def render_email(
     return message
 
 
+def smtp_error(code: int, message: str) -> DeliveryError:
+    """An SMTP server's refusal: a 4xx reply means "try later", a 5xx one is final."""
+    return DeliveryError(f"SMTP {code}: {message}", retryable=400 <= code < 500)
+
+
 class EmailSender:
     def __init__(
         self,
@@ -129,8 +134,6 @@ class EmailSender:
                 retryable=all(400 <= c < 500 for c in codes),
             ) from None
         except aiosmtplib.SMTPResponseException as exc:
-            raise DeliveryError(
-                f"SMTP {exc.code}: {exc.message}", retryable=400 <= exc.code < 500
-            ) from None
+            raise smtp_error(exc.code, exc.message) from None
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"SMTP {type(exc).__name__}: {exc}", retryable=True) from None

@@ -106,6 +106,20 @@ def classify_status(status: int) -> tuple[bool, bool]:
     return (status == 429 or status >= 500), status == 410
 
 
+def status_error(url: str, status: int, retry_after: str | None = None) -> DeliveryError | None:
+    """What an answer means for the delivery: None for 2xx (accepted), else the error, with
+    the seconds a `Retry-After` header asked for."""
+    if 200 <= status < 300:
+        return None
+    retryable, disable = classify_status(status)
+    return DeliveryError(
+        f"{url} answered {status}",
+        retryable=retryable,
+        retry_after=parse_retry_after(retry_after),
+        disable=disable,
+    )
+
+
 class WebhookSender:
     """POSTs alerts over one pooled aiohttp session (several times faster than httpx here:
     see bench/bench_notifier.py)."""
@@ -138,12 +152,7 @@ class WebhookSender:
             raise DeliveryError(f"timeout posting to {url}", retryable=True) from None
         except aiohttp.ClientError as exc:
             raise DeliveryError(f"{type(exc).__name__} posting to {url}", retryable=True) from None
-        if 200 <= status < 300:
-            return status
-        retryable, disable = classify_status(status)
-        raise DeliveryError(
-            f"{url} answered {status}",
-            retryable=retryable,
-            retry_after=parse_retry_after(retry_after),
-            disable=disable,
-        )
+        error = status_error(url, status, retry_after)
+        if error is not None:
+            raise error
+        return status

@@ -1,7 +1,6 @@
 """The subscriptions database: tables, engine factory and Alembic migrations.
 
-Only `store.py` (and the digest claim in it) touches these; everything else goes through
-`SubscriptionStore`.
+Only the store (`store/`) touches these; everything else goes through its `Store`.
 """
 
 from .engine import make_engine, migrate, read_only

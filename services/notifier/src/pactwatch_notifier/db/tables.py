@@ -53,7 +53,7 @@ deleted_subscriptions = Table(
 )
 
 # The last known outcome of each alert, for operators (list_deliveries). The workers'
-# exactly-once bookkeeping stays in their local delivery log (delivery_log.py).
+# exactly-once bookkeeping stays in their local delivery log (worker/delivery_log.py).
 deliveries = Table(
     "deliveries",
     metadata,

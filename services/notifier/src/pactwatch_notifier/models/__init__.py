@@ -3,6 +3,7 @@
 from .subscription import (
     SUBSCRIPTION_ID_PATTERN,
     Channel,
+    DeliveryOutcome,
     DeliveryRecord,
     EmailChannel,
     EventType,
@@ -18,6 +19,7 @@ from .subscription import (
 __all__ = [
     "SUBSCRIPTION_ID_PATTERN",
     "Channel",
+    "DeliveryOutcome",
     "DeliveryRecord",
     "EmailChannel",
     "EventType",

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from ...models import State
 from .. import metrics
-from ..deps import Store
+from ..deps import StoreDep
 
 router = APIRouter(tags=["ops"])
 
@@ -33,9 +33,11 @@ def healthz() -> Health:
     response_model=Health,
     responses={503: {"model": Health, "description": "The database does not answer."}},
 )
-async def readyz(store: Store) -> Response:
+async def readyz(store: StoreDep) -> Response:
     try:
-        await asyncio.wait_for(asyncio.to_thread(store.list, offset=0, limit=1), timeout=5)
+        await asyncio.wait_for(
+            asyncio.to_thread(store.subscriptions.page, offset=0, limit=1), timeout=5
+        )
         ok = True
     except Exception:
         ok = False
@@ -43,14 +45,14 @@ async def readyz(store: Store) -> Response:
     return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
 
 
-def _count_states(store: Store) -> None:
+def _count_states(store: StoreDep) -> None:
     for state in get_args(State):
-        _, total = store.list(offset=0, limit=1, state=state)
+        _, total = store.subscriptions.page(offset=0, limit=1, state=state)
         metrics.SUBSCRIPTIONS.labels(state).set(total)
 
 
 @router.get("/metrics", include_in_schema=False)
-async def prometheus_metrics(store: Store) -> Response:
+async def prometheus_metrics(store: StoreDep) -> Response:
     # The database away: the other metrics still count (and /readyz says so).
     with contextlib.suppress(Exception):
         await asyncio.to_thread(_count_states, store)

@@ -13,7 +13,7 @@ from ...models import SUBSCRIPTION_ID_PATTERN, State, SubscriptionCreate, Subscr
 from ...models import SubscriptionUpdate as SubscriptionPatch
 from ...store import Conflict
 from .. import deadletters
-from ..deps import Allowlist, Settings, Store
+from ..deps import Allowlist, Settings, StoreDep
 from ..schemas import (
     DeadLetterList,
     DeadLetterView,
@@ -54,38 +54,38 @@ def _found(record: SubscriptionRecord | None, sub_id: str) -> SubscriptionRecord
     responses={409: {"description": "A subscription with this id exists."}},
 )
 def create_subscription(
-    body: SubscriptionCreate, store: Store, allowlist: Allowlist
+    body: SubscriptionCreate, store: StoreDep, allowlist: Allowlist
 ) -> SubscriptionRecord:
     """Create a subscription (operators may create it `active` directly: no opt-in)."""
     guard_channel(body.channel, allowlist, ("body", "channel", "url"))
     try:
-        return store.create(body)
+        return store.subscriptions.create(body)
     except Conflict as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc) or "id exists") from None
 
 
 @router.get("/subscriptions")
 def list_subscriptions(
-    store: Store, offset: Offset = 0, limit: Limit = 50, state: State | None = None
+    store: StoreDep, offset: Offset = 0, limit: Limit = 50, state: State | None = None
 ) -> SubscriptionPage:
-    items, total = store.list(offset=offset, limit=limit, state=state)
+    items, total = store.subscriptions.page(offset=offset, limit=limit, state=state)
     return SubscriptionPage(items=items, total=total, offset=offset, limit=limit)
 
 
 @router.get("/subscriptions/{sub_id}", responses=_NOT_FOUND)
-def get_subscription(sub_id: SubscriptionId, store: Store) -> SubscriptionRecord:
-    return _found(store.get(sub_id), sub_id)
+def get_subscription(sub_id: SubscriptionId, store: StoreDep) -> SubscriptionRecord:
+    return _found(store.subscriptions.get(sub_id), sub_id)
 
 
 @router.patch("/subscriptions/{sub_id}", responses=_NOT_FOUND)
 def update_subscription(
-    sub_id: SubscriptionId, body: SubscriptionPatch, store: Store, allowlist: Allowlist
+    sub_id: SubscriptionId, body: SubscriptionPatch, store: StoreDep, allowlist: Allowlist
 ) -> SubscriptionRecord:
     """Change the fields given; a new webhook URL passes the same address guard."""
     if body.channel is not None:
         guard_channel(body.channel, allowlist, ("body", "channel", "url"))
     try:
-        return _found(store.update(sub_id, body), sub_id)
+        return _found(store.subscriptions.update(sub_id, body), sub_id)
     except ValidationError as exc:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
@@ -98,31 +98,31 @@ def update_subscription(
 
 
 @router.post("/subscriptions/{sub_id}/pause", responses=_NOT_FOUND)
-def pause_subscription(sub_id: SubscriptionId, store: Store) -> SubscriptionRecord:
-    _found(store.get(sub_id), sub_id)
-    return _found(store.set_state(sub_id, "paused", "paused by an operator"), sub_id)
+def pause_subscription(sub_id: SubscriptionId, store: StoreDep) -> SubscriptionRecord:
+    _found(store.subscriptions.get(sub_id), sub_id)
+    return _found(store.subscriptions.set_state(sub_id, "paused", "paused by an operator"), sub_id)
 
 
 @router.post(
     "/subscriptions/{sub_id}/resume",
     responses={**_NOT_FOUND, 409: {"description": "Not confirmed by its recipient yet."}},
 )
-def resume_subscription(sub_id: SubscriptionId, store: Store) -> SubscriptionRecord:
+def resume_subscription(sub_id: SubscriptionId, store: StoreDep) -> SubscriptionRecord:
     """Back to `active` (from paused or disabled); a pending email subscription stays pending
     until its recipient confirms (double opt-in)."""
-    current = _found(store.get(sub_id), sub_id)
+    current = _found(store.subscriptions.get(sub_id), sub_id)
     if current.state == "pending":
         raise HTTPException(
             status.HTTP_409_CONFLICT, detail="the recipient has not confirmed this subscription"
         )
-    return _found(store.set_state(sub_id, "active", None), sub_id)
+    return _found(store.subscriptions.set_state(sub_id, "active", None), sub_id)
 
 
 @router.delete(
     "/subscriptions/{sub_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_NOT_FOUND
 )
-def delete_subscription(sub_id: SubscriptionId, store: Store) -> Response:
-    if not store.delete(sub_id):
+def delete_subscription(sub_id: SubscriptionId, store: StoreDep) -> Response:
+    if not store.subscriptions.delete(sub_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no subscription {sub_id!r}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -132,22 +132,22 @@ def delete_subscription(sub_id: SubscriptionId, store: Store) -> Response:
     responses=_NOT_FOUND,
 )
 async def test_alert(
-    sub_id: SubscriptionId, request: Request, store: Store, settings: Settings
+    sub_id: SubscriptionId, request: Request, store: StoreDep, settings: Settings
 ) -> TestAlertResult:
     """Send a sample event to the subscription's channel now (whatever its state and
     filters); the answer says whether the receiver took it."""
-    record = _found(store.get(sub_id), sub_id)
+    record = _found(store.subscriptions.get(sub_id), sub_id)
     return await send_test_alert(record, request.app.state, settings)
 
 
 @router.get("/deliveries")
 def list_deliveries(
-    store: Store,
+    store: StoreDep,
     subscription_id: Annotated[str | None, Query(max_length=100)] = None,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> DeliveryPage:
-    items, total = store.list_deliveries(
+    items, total = store.deliveries.page(
         subscription_id=subscription_id, offset=offset, limit=limit
     )
     return DeliveryPage(items=items, total=total, offset=offset, limit=limit)

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from ...channels import DeliveryError
 from ...models import EmailChannel, Filters, SubscriptionCreate, SubscriptionRecord
 from ...models import SubscriptionUpdate as SubscriptionPatch
-from ..deps import TEMPLATES, LinksDep, MailerDep, Store
+from ..deps import TEMPLATES, LinksDep, MailerDep, StoreDep
 from ..forms import is_json, read_input, request_body
 from ..ratelimit import rate_limited
 from ..schemas import ManageRequest, SubscribeAccepted, SubscribeRequest
@@ -106,9 +106,9 @@ def _as_422(exc: ValidationError) -> RequestValidationError:
     )
 
 
-def _owned(store: Store, subject: LinkSubject) -> SubscriptionRecord | None:
+def _owned(store: StoreDep, subject: LinkSubject) -> SubscriptionRecord | None:
     """The subscription a link names, if it still goes to the address the link was made for."""
-    record = store.get(subject.subscription_id)
+    record = store.subscriptions.get(subject.subscription_id)
     if record is None or record.channel.kind != "email":
         return None
     if record.channel.address.lower() != subject.address.lower():
@@ -128,7 +128,9 @@ def _owned(store: Store, subject: LinkSubject) -> SubscriptionRecord | None:
         503: {"description": "The confirmation email could not be sent; try again later."},
     },
 )
-async def subscribe(request: Request, store: Store, links: LinksDep, mailer: MailerDep) -> Response:
+async def subscribe(
+    request: Request, store: StoreDep, links: LinksDep, mailer: MailerDep
+) -> Response:
     """Create a pending subscription and email a confirmation link (double opt-in). A pending
     subscription for the same address is reused (its filters replaced, a new link sent)."""
     as_json = is_json(request)
@@ -154,7 +156,9 @@ async def subscribe(request: Request, store: Store, links: LinksDep, mailer: Mai
 
     address = wanted.channel.address  # type: ignore[union-attr]
     pending = [
-        r for r in await asyncio.to_thread(store.find_by_email, address) if r.state == "pending"
+        r
+        for r in await asyncio.to_thread(store.subscriptions.find_by_email, address)
+        if r.state == "pending"
     ]
     if pending:
         patch = SubscriptionPatch(
@@ -163,9 +167,9 @@ async def subscribe(request: Request, store: Store, links: LinksDep, mailer: Mai
             digest_hour=wanted.digest_hour,
             timezone=wanted.timezone,
         )
-        record = await asyncio.to_thread(store.update, pending[0].id, patch)
+        record = await asyncio.to_thread(store.subscriptions.update, pending[0].id, patch)
     else:
-        record = await asyncio.to_thread(store.create, wanted)
+        record = await asyncio.to_thread(store.subscriptions.create, wanted)
     assert record is not None
     try:
         await mailer.send_confirmation(address, links.confirm_url(record.id, address))
@@ -222,7 +226,7 @@ async def _form_again(request: Request, error: RequestValidationError) -> HTMLRe
     response_class=HTMLResponse,
     responses={400: {"description": "Expired, forged or used-up link.", **_HTML}},
 )
-def confirm(request: Request, token: Token, store: Store, links: LinksDep) -> HTMLResponse:
+def confirm(request: Request, token: Token, store: StoreDep, links: LinksDep) -> HTMLResponse:
     """The link from the confirmation email: the pending subscription becomes active."""
     try:
         subject = links.check_confirm(token)
@@ -232,7 +236,7 @@ def confirm(request: Request, token: Token, store: Store, links: LinksDep) -> HT
     if record is None or record.state not in ("pending", "active"):
         return _bad_link(request, LinkError("this confirmation link is no longer valid"))
     if record.state == "pending":
-        store.confirm(record.id)
+        store.subscriptions.confirm(record.id)
         log.info("subscription_confirmed", subscription=record.id)
     return _message(
         request,
@@ -284,7 +288,7 @@ def unsubscribe_page(request: Request, token: Token, links: LinksDep) -> HTMLRes
     },
     responses={400: {"description": "Forged or malformed link.", **_HTML}},
 )
-def unsubscribe(request: Request, token: Token, store: Store, links: LinksDep) -> HTMLResponse:
+def unsubscribe(request: Request, token: Token, store: StoreDep, links: LinksDep) -> HTMLResponse:
     """RFC 8058 one-click: the token in the URL is the only proof (no cookies, no redirect);
     200 once the subscription no longer sends, also when it was already stopped."""
     try:
@@ -293,7 +297,7 @@ def unsubscribe(request: Request, token: Token, store: Store, links: LinksDep) -
         return _bad_link(request, exc)
     record = _owned(store, subject)
     if record is not None and record.state != "disabled":
-        store.set_state(record.id, "disabled", "unsubscribed by the recipient")
+        store.subscriptions.set_state(record.id, "disabled", "unsubscribed by the recipient")
         log.info("subscription_unsubscribed", subscription=record.id)
     return _message(
         request,
@@ -336,7 +340,7 @@ _GONE = "this subscription no longer exists"
     response_class=HTMLResponse,
     responses={400: {"description": "Forged or malformed link.", **_HTML}},
 )
-def manage_page(request: Request, token: Token, store: Store, links: LinksDep) -> HTMLResponse:
+def manage_page(request: Request, token: Token, store: StoreDep, links: LinksDep) -> HTMLResponse:
     """The subscriber's filters, prefilled, with a Save and an Unsubscribe button."""
     try:
         record = _owned(store, links.check_recipient(token))
@@ -356,7 +360,7 @@ def manage_page(request: Request, token: Token, store: Store, links: LinksDep) -
         422: _INVALID,
     },
 )
-async def manage(request: Request, token: Token, store: Store, links: LinksDep) -> HTMLResponse:
+async def manage(request: Request, token: Token, store: StoreDep, links: LinksDep) -> HTMLResponse:
     """Save the subscriber's new filters and mode (the state does not change here)."""
     try:
         record = _owned(store, links.check_recipient(token))
@@ -376,7 +380,7 @@ async def manage(request: Request, token: Token, store: Store, links: LinksDep) 
         return _manage_page(request, record, token, errors=_messages(_as_422(exc)), status_code=422)
     except RequestValidationError as exc:
         return _manage_page(request, record, token, errors=_messages(exc), status_code=422)
-    updated = await asyncio.to_thread(store.update, record.id, patch)
+    updated = await asyncio.to_thread(store.subscriptions.update, record.id, patch)
     if updated is None:
         return _bad_link(request, LinkError(_GONE))
     return _manage_page(request, updated, token, saved=True)

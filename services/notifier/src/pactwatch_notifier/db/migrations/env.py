@@ -8,7 +8,7 @@ from pactwatch_notifier.db.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through SubscriptionStore.migrate() (needs a connection)")
+    raise RuntimeError("run migrations through Store.migrate() (needs a connection)")
 
 context.configure(
     connection=connection,

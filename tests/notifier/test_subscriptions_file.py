@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pactwatch_notifier.delivery_log import DeliveryLog
 from pactwatch_notifier.filters import matches
-from pactwatch_notifier.subscriptions import SubscriptionsFileError, load_subscriptions
+from pactwatch_notifier.subscriptions_file import SubscriptionsFileError, load_subscriptions
 from pactwatch_schemas import ArticleRef, Event
 
 pytestmark = pytest.mark.unit
@@ -68,14 +67,3 @@ def test_bad_subscriptions_are_clear(tmp_path: Path, entry: str, needle: str) ->
     with pytest.raises(SubscriptionsFileError) as info:
         load_subscriptions(path)
     assert "subscription x" in str(info.value) and needle in str(info.value)
-
-
-def test_delivery_log_is_keyed_by_subscription_and_event(tmp_path: Path) -> None:
-    log = DeliveryLog(tmp_path / "d.sqlite3")
-    assert not log.delivered("s1", ID)
-    log.record("s1", ID, "webhook")
-    log.record("s1", ID, "webhook")  # a replay records nothing new
-    log.close()
-    log = DeliveryLog(tmp_path / "d.sqlite3")
-    assert log.delivered("s1", ID) and not log.delivered("s2", ID)
-    assert log.count() == 1

@@ -1,4 +1,4 @@
-"""Subscriptions as YAML: the bootstrap file the workers import at start (upsert by id) and
+"""The subscriptions file: YAML, the bootstrap file the workers import at start (upsert by id) and
 the format of `pactwatch-subscriptions import/export`.
 
 ```yaml
@@ -52,7 +52,7 @@ class SubscriptionsFileError(ValueError):
     """The subscriptions file is missing or wrong; the message names the file, entry and field."""
 
 
-class Webhook(BaseModel):
+class FileWebhook(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: HttpUrl
@@ -62,13 +62,13 @@ class Webhook(BaseModel):
     )
 
 
-class Subscription(BaseModel):
-    """One entry of the YAML file: a channel (`webhook` or `email`), filters and a mode."""
+class FileEntry(BaseModel):
+    """One entry of the subscriptions file: a channel (`webhook` or `email`), filters and a mode."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: SubscriptionId
-    webhook: Webhook | None = None
+    webhook: FileWebhook | None = None
     email: EmailStr | None = None
     event_types: list[Literal["signing", "cooperation"]] | None = None
     filters: Filters = Field(default_factory=Filters)
@@ -82,7 +82,7 @@ class Subscription(BaseModel):
     label: str | None = None
 
     @model_validator(mode="after")
-    def _one_channel(self) -> Subscription:
+    def _one_channel(self) -> FileEntry:
         if (self.webhook is None) == (self.email is None):
             raise ValueError("give exactly one channel: 'webhook' or 'email'")
         return self
@@ -121,7 +121,7 @@ def _problems(exc: ValidationError) -> str:
     )
 
 
-def load_subscriptions(path: Path) -> list[Subscription]:
+def load_subscriptions(path: Path) -> list[FileEntry]:
     """Read and validate the subscriptions file; raise `SubscriptionsFileError` if wrong."""
     try:
         raw = yaml.safe_load(path.read_text("utf-8"))
@@ -131,11 +131,11 @@ def load_subscriptions(path: Path) -> list[Subscription]:
         raise SubscriptionsFileError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("subscriptions"), list):
         raise SubscriptionsFileError(f"{path}: expected a mapping with a 'subscriptions' list")
-    subs: list[Subscription] = []
+    subs: list[FileEntry] = []
     for index, entry in enumerate(raw["subscriptions"]):
         name = entry.get("id", f"#{index + 1}") if isinstance(entry, dict) else f"#{index + 1}"
         try:
-            sub = Subscription.model_validate(entry)
+            sub = FileEntry.model_validate(entry)
             sub.to_create()
         except ValidationError as exc:
             raise SubscriptionsFileError(f"{path}: subscription {name}: {_problems(exc)}") from None

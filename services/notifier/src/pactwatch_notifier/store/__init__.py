@@ -1,0 +1,53 @@
+"""The store: the subscriptions database, the only code that touches it.
+
+Synchronous SQLAlchemy 2 Core (the API calls it from FastAPI's thread pool, the async workers
+through `asyncio.to_thread`). Works the same on SQLite (the embedded default) and PostgreSQL;
+the storage tests run against both. One `Store`, one part per thing it stores:
+
+    store = Store("sqlite:///.data/notifier/subscriptions.sqlite3")
+    store.migrate()
+    record = store.subscriptions.create(
+        SubscriptionCreate(channel=EmailChannel(address="a@example.org"))
+    )
+    store.deliveries.page(subscription_id=record.id)   # the outcomes the workers reported
+    store.digests.pending()                            # digest items waiting for their period
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from ..db import make_engine, migrate
+from .deliveries import Deliveries, DeliveryOutcomeRow
+from .digests import ClaimedDigest, DigestItem, Digests
+from .subscriptions import Conflict, Subscriptions
+
+__all__ = [
+    "ClaimedDigest",
+    "Conflict",
+    "Deliveries",
+    "DeliveryOutcomeRow",
+    "DigestItem",
+    "Digests",
+    "Store",
+    "Subscriptions",
+]
+
+
+class Store:
+    """The subscriptions database: `subscriptions`, `deliveries` (the listing of outcomes) and
+    `digests` (items and claims), over one engine (one connection pool)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self._engine: Engine = make_engine(database_url)
+        self.subscriptions = Subscriptions(self._engine)
+        self.deliveries = Deliveries(self._engine)
+        self.digests = Digests(self._engine)
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema (Alembic `upgrade head`); idempotent, process-safe."""
+        migrate(self._engine)
+
+    def close(self) -> None:
+        self._engine.dispose()

@@ -1,0 +1,212 @@
+"""The consume loop: records in, work spawned, offsets committed behind the finished work.
+
+One consumer (one group) reads two topics, without a per-batch barrier:
+- events: decode (unreadable → dead letter) → `Deliverer.event`, at once;
+- retry records: decode → held until due (`held.py`) → `Deliverer.retry`.
+
+Each record is worked on in its own task; nothing sleeps in the loop. Every
+`COMMIT_INTERVAL_SECONDS` each partition is committed up to its first unfinished record
+(`offsets.py`). Flow control: past `MAX_IN_FLIGHT` event records, or `MAX_HELD_RETRIES` held
+retry records, that topic's partitions are paused. Revoked partitions are handled in one
+place, `revoked`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine
+from typing import Any, TypeAlias
+
+import structlog
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
+
+from pactwatch_runtime import BrokerWatch, bounded, finish_or_cancel
+from pactwatch_schemas import DecodeError, Event, NotifierRetry, decode
+
+from .. import metrics
+from ..core.config import Settings
+from .deliver import Deliverer
+from .held import HeldRetries
+from .offsets import Offsets, PartitionOffsets
+from .publish import Publisher
+
+log = structlog.get_logger("pactwatch.notifier")
+
+Record: TypeAlias = ConsumerRecord[bytes, bytes]
+
+
+class Engine:
+    def __init__(
+        self,
+        settings: Settings,
+        consumer: AIOKafkaConsumer,
+        deliver: Deliverer,
+        publish: Publisher,
+        broker: BrokerWatch,
+        stop: asyncio.Event,
+    ) -> None:
+        self._settings = settings
+        self._consumer = consumer
+        self._deliver = deliver
+        self._publish = publish
+        self._broker = broker
+        self._stop = stop
+        self._offsets = Offsets()
+        self._held = HeldRetries()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._events_in_flight = 0
+
+    async def run(self) -> None:
+        """Consume until `stop` is set; then finish (or abandon) the work under way and make
+        the final commit."""
+        settings = self._settings
+        self._consumer.subscribe(
+            [settings.events_topic, settings.retry_topic], listener=_Rebalance(self)
+        )
+        last_commit = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                self._flow_control()
+                try:
+                    batches = await self._consumer.getmany(
+                        timeout_ms=200, max_records=settings.batch_size
+                    )
+                except KafkaError as exc:
+                    self._broker.ok = False
+                    log.warning("consume_failed", error=repr(exc))
+                    await asyncio.sleep(1)
+                    continue
+                for tp, records in batches.items():
+                    self._take(tp, records)
+                if time.monotonic() - last_commit >= settings.commit_interval_seconds:
+                    await self._commit()
+                    last_commit = time.monotonic()
+        finally:
+            await self._finish()
+
+    async def revoked(self, tps: set[TopicPartition]) -> None:
+        """Before another replica takes these partitions: commit what is finished and drop
+        the held retry records (the new owner reads them again from the committed offset)."""
+        await self._commit(only=tps)
+        self._held.cancel(only=tps)
+        self._offsets.forget(tps)
+        if tps:
+            log.info("partitions_revoked", partitions=_names(tps))
+
+    # -- the steps of one record -------------------------------------------------------------
+    def _take(self, tp: TopicPartition, records: list[Record]) -> None:
+        offsets = self._offsets.partition(tp)
+        retry_topic = tp.topic == self._settings.retry_topic
+        for record in records:
+            offsets.take(record.offset)
+            if retry_topic:
+                self._hold(tp, offsets, record)
+            else:
+                self._events_in_flight += 1
+                metrics.IN_FLIGHT.set(self._events_in_flight)
+                self._spawn(offsets, record.offset, self._event(record), counts=True)
+
+    async def _event(self, record: Record) -> None:
+        metrics.CONSUMED.inc()
+        try:
+            event = decode(Event, record.value)
+        except DecodeError as exc:
+            await self._publish.reject(record, exc)
+            return
+        await self._deliver.event(event)
+
+    def _hold(self, tp: TopicPartition, offsets: PartitionOffsets, record: Record) -> None:
+        try:
+            retry = decode(NotifierRetry, record.value)
+        except DecodeError as exc:
+            self._spawn(offsets, record.offset, self._publish.reject(record, exc))
+            return
+        self._held.hold(self._spawn(offsets, record.offset, self._when_due(retry)), tp)
+
+    async def _when_due(self, retry: NotifierRetry) -> None:
+        await self._held.until_due(retry.not_before)
+        await self._deliver.retry(retry)
+
+    def _spawn(
+        self,
+        offsets: PartitionOffsets,
+        offset: int,
+        work: Coroutine[Any, Any, None],
+        *,
+        counts: bool = False,
+    ) -> asyncio.Task[None]:
+        """Work on one record in its own task; the offset is finished when the task is."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        started = time.perf_counter()
+
+        def finished(t: asyncio.Task[None]) -> None:
+            self._tasks.discard(t)
+            if counts:
+                self._events_in_flight -= 1
+                metrics.IN_FLIGHT.set(self._events_in_flight)
+            if t.cancelled():
+                return  # not finished: stays uncommitted, done again after a restart
+            exc = t.exception()
+            if exc is not None:
+                log.error("record_failed", offset=offset, error=repr(exc), exc_info=exc)
+                return  # likewise left uncommitted
+            metrics.STANDARD.processing.observe(time.perf_counter() - started)
+            offsets.finish(offset)
+
+        task.add_done_callback(finished)
+        return task
+
+    # -- flow control and commits ----------------------------------------------------------
+    def _flow_control(self) -> None:
+        """Pause a topic's partitions while too much of it is being worked on."""
+        settings = self._settings
+        assigned = self._consumer.assignment()
+        for topic, full in (
+            (settings.events_topic, self._events_in_flight >= settings.max_in_flight),
+            (settings.retry_topic, len(self._held) >= settings.max_held_retries),
+        ):
+            tps = [tp for tp in assigned if tp.topic == topic]
+            if full:
+                self._consumer.pause(*tps)
+            else:
+                self._consumer.resume(*tps)
+
+    async def _commit(self, only: set[TopicPartition] | None = None) -> None:
+        offsets = self._offsets.to_commit(only)
+        if not offsets:
+            return
+        try:
+            await self._consumer.commit(offsets)
+        except KafkaError as exc:
+            # The partition moved to another replica: it re-reads from the last commit and
+            # its delivery log / the webhook-id keep the replay from alerting twice.
+            log.warning("commit_failed", error=repr(exc))
+            return
+        self._offsets.committed(offsets)
+
+    async def _finish(self) -> None:
+        grace = self._settings.shutdown_grace_seconds
+        self._held.cancel()
+        abandoned = await finish_or_cancel(self._tasks, grace)
+        if abandoned:
+            log.warning("abandoned_on_stop", deliveries=len(abandoned))
+        # With the broker away, the uncommitted work is simply redone later.
+        await bounded(self._commit(), grace, "final_commit")
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        await self._engine.revoked(set(revoked))
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        log.info("partitions_assigned", partitions=_names(assigned))
+
+
+def _names(tps: set[TopicPartition]) -> list[str]:
+    return sorted(f"{t.topic}:{t.partition}" for t in tps)

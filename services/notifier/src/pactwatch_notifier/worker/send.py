@@ -1,0 +1,106 @@
+"""One attempt at one alert through its subscription's channel: a signed webhook POST or an
+email, within the concurrency limits.
+
+Nothing waits on a slow endpoint except that endpoint's own deliveries: each subscription
+gets at most `MAX_CONCURRENT_PER_SUBSCRIPTION` of the `MAX_CONCURRENT_DELIVERIES` slots, and
+while an endpoint is failing and all its slots are busy (a black hole timing out) a further
+attempt is not made at all: it returns a retryable error at once, so the delivery goes to the
+retry path instead of queueing behind the timeouts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+from pactwatch_schemas import ArticleRef, Event
+
+from .. import metrics
+from ..channels import (
+    DeliveryError,
+    EmailSender,
+    WebhookSender,
+    alert_id,
+    build_alert,
+    render_email,
+)
+from ..unsubscribe import RecipientLinks
+from .live import LiveSubscription
+
+
+class Sender:
+    def __init__(
+        self,
+        webhooks: WebhookSender,
+        email: EmailSender,
+        links: RecipientLinks,
+        *,
+        max_concurrent: int,
+        max_per_subscription: int,
+        alert_max_bytes: int,
+        mail_from: str,
+        list_id_domain: str,
+    ) -> None:
+        self._webhooks = webhooks
+        self._email = email
+        self._links = links
+        self._alert_max_bytes = alert_max_bytes
+        self._mail_from = mail_from
+        self._list_id_domain = list_id_domain
+        self._slots = asyncio.Semaphore(max_concurrent)
+        self._sub_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(max_per_subscription)
+        )
+        self._failing: dict[str, int] = {}  # consecutive failed attempts per subscription
+
+    async def attempt(
+        self, sub: LiveSubscription, event: Event, sources: list[ArticleRef], *, update: bool
+    ) -> DeliveryError | None:
+        """One try; None when the receiver accepted, else why not (`DeliveryError`)."""
+        error = await self._attempt(sub, event, sources, update)
+        if error is None:
+            self._failing.pop(sub.id, None)
+        else:
+            self._failing[sub.id] = self._failing.get(sub.id, 0) + 1
+        return error
+
+    async def _attempt(
+        self, sub: LiveSubscription, event: Event, sources: list[ArticleRef], update: bool
+    ) -> DeliveryError | None:
+        sub_slots = self._sub_slots[sub.id]
+        if self._failing.get(sub.id) and sub_slots.locked():
+            metrics.ATTEMPTS.labels(sub.channel, "deferred").inc()
+            return DeliveryError(
+                "not attempted: endpoint failing and all its connections busy", retryable=True
+            )
+        async with sub_slots, self._slots:
+            try:
+                await self._send(sub, event, sources, update)
+            except DeliveryError as exc:
+                result = "retryable" if exc.retryable else "permanent"
+                metrics.ATTEMPTS.labels(sub.channel, result).inc()
+                return exc
+        metrics.ATTEMPTS.labels(sub.channel, "accepted").inc()
+        return None
+
+    async def _send(
+        self, sub: LiveSubscription, event: Event, sources: list[ArticleRef], update: bool
+    ) -> None:
+        if sub.webhook is not None:
+            alert = build_alert(
+                sub.id, event, sources=sources, update=update, max_bytes=self._alert_max_bytes
+            )
+            await self._webhooks.send(str(sub.webhook.url), sub.webhook.secrets, alert)
+            return
+        assert sub.email is not None
+        message = render_email(
+            sender=self._mail_from,
+            to=sub.email,
+            message_id=alert_id(sub.id, event.event_id, event.article.id if update else None),
+            event=event,
+            sources=sources,
+            update=update,
+            list_id=f"Pactwatch alerts {sub.id} <{sub.id}.{self._list_id_domain}>",
+            unsubscribe_url=self._links.unsubscribe(sub.id, sub.email),
+        )
+        await self._email.send(message)

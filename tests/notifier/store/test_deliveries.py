@@ -1,0 +1,44 @@
+"""`Store.deliveries`, the listing of outcomes the workers report: every test runs on SQLite and on
+a PostgreSQL server the test set-up starts (Debian's binaries, 127.0.0.1)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pactwatch_notifier.store import DeliveryOutcomeRow, Store
+
+pytestmark = pytest.mark.integration
+
+
+def test_deliveries_listing(store: Store) -> None:
+    t0 = datetime(2026, 11, 21, 8, tzinfo=UTC)
+    rows = [
+        DeliveryOutcomeRow(
+            "s1", f"{n:032x}", "", "webhook", "delivered", 1, t0 + timedelta(minutes=n)
+        )
+        for n in range(5)
+    ]
+    rows.append(
+        DeliveryOutcomeRow("s2", f"{9:032x}", "", "email", "retry_scheduled", 1, t0, "421 busy")
+    )
+    store.deliveries.record(rows)
+    # A later outcome replaces the earlier one; attempts only go up; the error is kept.
+    store.deliveries.record(
+        [
+            DeliveryOutcomeRow(
+                "s2", f"{9:032x}", "", "email", "dead_lettered", 4, t0 + timedelta(hours=1), "550"
+            )
+        ]
+    )
+    page, total = store.deliveries.page(limit=2)
+    assert total == 6
+    assert [(d.subscription_id, d.outcome) for d in page] == [
+        ("s2", "dead_lettered"),
+        ("s1", "delivered"),
+    ]
+    assert page[0].attempts == 4 and page[0].last_error == "550" and page[0].delivered_at is None
+    assert page[1].event_id == f"{4:032x}" and page[1].delivered_at == t0 + timedelta(minutes=4)
+    only, total = store.deliveries.page(subscription_id="s1", offset=3, limit=10)
+    assert total == 5 and [d.event_id for d in only] == [f"{1:032x}", f"{0:032x}"]
