@@ -4,6 +4,7 @@ tests (and the demo) can use them alike."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -175,6 +176,8 @@ class _Collector:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.content if isinstance(envelope.content, bytes) else b""
+        if self.sink.delay_seconds:
+            await asyncio.sleep(self.sink.delay_seconds)  # a slow relay
         reply = self.sink.replies.pop(0) if self.sink.replies else None
         if reply is not None:
             return reply
@@ -183,7 +186,9 @@ class _Collector:
 
 
 class SmtpSink:
-    """An aiosmtpd server keeping every message; `replies` scripts failures (e.g. '421 ...')."""
+    """An aiosmtpd server keeping every message (and when it came, in `received_at`);
+    `replies` scripts failures (e.g. '421 ...'); `delay_seconds` makes each message take
+    that long to accept (a slow relay)."""
 
     def __init__(
         self, port: int = 0, on_message: Callable[[EmailMessage], None] | None = None
@@ -192,7 +197,9 @@ class SmtpSink:
 
         self.port = port or free_port()
         self.messages: list[EmailMessage] = []
+        self.received_at: list[float] = []
         self.replies: list[str] = []
+        self.delay_seconds = 0.0
         self.on_message = on_message
         self._lock = threading.Lock()
         self._controller = Controller(_Collector(self), hostname="127.0.0.1", port=self.port)
@@ -203,6 +210,7 @@ class SmtpSink:
         assert isinstance(message, EmailMessage)
         with self._lock:
             self.messages.append(message)
+            self.received_at.append(time.time())
         if self.on_message is not None:
             self.on_message(message)
 
