@@ -25,6 +25,8 @@ class Context:
     ref_year: int | None
     lead: Callable[[], tuple[str, ...]] = tuple
     home: str | None = None  # the city the article is about (for 我市, 市政府)
+    hosted: bool = False  # the lead has the city's officials receiving a visitor (市长X会见)
+    visitors: tuple[str, ...] = ()  # governments whose delegation the lead reports visiting
 
     @property
     def lead_parties(self) -> tuple[str, ...]:
@@ -42,15 +44,51 @@ _SELF = re.compile(
 )
 
 
+# A city paper names its city without 市 ("介绍了眉山经济社会发展情况", "眉山日报"), speaks for
+# it ("代表苏州市委、市政府") or calls it by its first character ("来镇考察", "在眉投资").
+_HOME_CUE = re.compile(
+    r"代表([\u4e00-\u9fff]{2,3}?)市委|([\u4e00-\u9fff]{2})(?:日报|经济社会发展)|"
+    r"[来在]([\u4e00-\u9fff])(?:考察|表示欢迎|投资|发展|调研|交流|参观)"
+)
+_HOSTED = re.compile(
+    r"(?:市委书记|市长|市委副书记)[\u4e00-\u9fff]{2,4}(?:在\S{1,3})?(?:会见|会谈|接见|座谈)"
+)
+
+
+# "西藏昌都市委副书记、常务副市长X一行到访", "黑河市政府代表团赴珠海": a visiting government.
+_VISITOR = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?[市省县区州])(?:委|人民政府|政府)?(?:常委)?[、，]?"
+    r"(?:副?书记|常务副市长|副?市长|副?县长|副?区长|副?省长|副?州长|党政代表团|政府代表团|代表团|考察团)"
+    r"[^。；]{0,24}?(?:一行|率团|带队)?[^。；]{0,6}(?:到访|来访|赴|考察|调研|访问)"
+)
+
+
+def visitors(text: str) -> tuple[str, ...]:
+    found = []
+    for match in _VISITOR.finditer(text[:300]):
+        name = re.sub(r"^.*?(?:[，。、：\s]|日|午|上|和|与)", "", match.group(1)) or match.group(1)
+        if len(name) >= 3 and not re.match(r"[我本全该各每省市两]", name) and name not in found:
+            found.append(name)
+    return tuple(found[:2])
+
+
 def home_city(title: str, text: str) -> str | None:
     """The article's city: its dateline ("东北网双鸭山5月30日讯"), else the first city named
-    in its headline."""
+    in its headline, else the city its own paper's cues name."""
     dateline = _DATELINE.search(text[:200])
     if dateline is not None:
         return dateline.group(1)
     for match in _HOME.finditer(title or text[:60]):
         if not _NOT_HOME.search(match.group(1)):
             return match.group(1)
+    for cue in _HOME_CUE.finditer(text[:3000]):
+        name = cue.group(1) or cue.group(2)
+        if name is None:  # "来镇": the two-character name the text uses most that starts so
+            names = re.findall(re.escape(cue.group(3)) + r"[\u4e00-\u9fff]", text[:5000])
+            best = max(set(names), key=names.count, default="")
+            name = best if names.count(best) >= 3 else None
+        if name and not re.match(r"[我本全该各每省市]", name):
+            return name
     return None
 
 
@@ -83,4 +121,6 @@ def build(
         ref_year=ref_year,
         lead=lead,
         home=home_city(title, text) if not text.isascii() else None,
+        hosted=_HOSTED.search(text[:400]) is not None,
+        visitors=visitors(text) if not text.isascii() else (),
     )

@@ -114,12 +114,25 @@ def same_party(a: str, b: str) -> bool:
         return True
     short, long_ = (na, nb) if len(na) <= len(nb) else (nb, na)
     if _HAN.search(short):
+        short, long_ = short.replace(" ", ""), long_.replace(" ", "")
         if len(short) >= 2 and short in long_:
+            return True
+        if _abbreviates(short, long_):
             return True
     elif len(short) >= 3 and f" {short} " in f" {long_} ":
         return True
     ka, kb = _key(a), _key(b)
     return ka is not None and ka == kb
+
+
+def _abbreviates(short: str, long_: str) -> bool:
+    """ "招标集团" for 福建省招标采购集团, "仪科中心" for 仪器科技研究中心: the short form keeps
+    the long one's characters in order and its suffix. 南京大学 is not short for 南京工业大学:
+    a place and a suffix make a name of its own."""
+    if len(short) < 4 or short[-2:] != long_[-2:] or is_place(short[:-2]):
+        return False
+    rest = iter(long_)
+    return all(char in rest for char in short)
 
 
 def _contains(longer: str, shorter: str) -> bool:

@@ -64,7 +64,7 @@ _ZH_ABBREVIATIONS = {
     "中": "中国", "美": "美国", "日": "日本", "韩": "韩国", "俄": "俄罗斯", "英": "英国",
     "法": "法国", "德": "德国", "葡": "葡萄牙",
 }  # fmt: skip
-_ZH_SPLIT = re.compile(r"[与和跟及、]|以及")
+_ZH_SPLIT = re.compile(r"[与跟及、]|以及|(?<!共)和(?!国)")
 _ZH_DATE_TAIL = re.compile(r"(?:\d+月)?\d+日$|(?:上午|下午|晚上|当天|今天|今日|日前|近日)$")
 
 
@@ -123,6 +123,16 @@ def _balanced(name: str) -> bool:
     return name.count("(") == name.count(")") and name.count("（") == name.count("）")
 
 
+def _abstract(name: str) -> bool:
+    """ "产教融合发展", "创新城市": an abstract noun. A city whose own name ends in 城 (聊城市,
+    白城市, 江苏省盐城市) is a name, not 城市."""
+    if _ZH_ABSTRACT.search(name) is None:
+        return False
+    if name.endswith("城市"):
+        return len(re.sub(r"^\S{2,3}省", "", name)) != 3
+    return True
+
+
 def _zh_one(name: str) -> list[str]:
     represents = _ZH_REPRESENTS.match(name)
     if represents is not None:  # "陈群国代表地信集团": the person speaks for the organisation
@@ -138,7 +148,7 @@ def _zh_one(name: str) -> list[str]:
         return []
     if _ZH_JOINT_OBJECT.search(name) or _ZH_SUBUNIT.match(name) or _ZH_EVENT.search(name):
         return []
-    if _ZH_BROKEN.search(name) or not _balanced(name) or _ZH_ABSTRACT.search(name):
+    if _ZH_BROKEN.search(name) or not _balanced(name) or _abstract(name):
         return []  # a cut clause ("交流协约后,再度"), or an abstract noun ("产教融合发展")
     if _ZH_FRAGMENT.search(_ZH_LEGAL.sub("", name)):
         return []

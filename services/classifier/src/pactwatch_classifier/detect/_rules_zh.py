@@ -28,6 +28,7 @@ from ._slots_zh import (
     org_names,
     respectively,
     signing_parties,
+    title_pair,
 )
 from ._words_zh import NEG_BEFORE, SIGN
 
@@ -117,7 +118,12 @@ def _analyse(
             if each:  # "A分别与B、C签约": one signing with each
                 found += [Candidate("signing", "057", 0.9, p, p, new=bool(found)) for p in each]
                 continue
+            # The title of the agreement signed names its parties better than the people
+            # who signed it ("钟山与乔博签署了《中国商务部与澳大利亚外交贸易部…》").
+            titled = re.match(r"..(?:了|下)?", sentence[verb:]).end()  # type: ignore[union-attr]
             core = signing_parties(sentence, verb)
+            if len(core) < 2 or _SIGNATORIES.search(clause):
+                core = title_pair(sentence[verb + titled :]) or core
             umbrella = _BATCH.search(sentence[max(0, verb - 20) : verb + 20]) is not None
             # A batch named after another signing ("……协议，另有14个项目签约") has no parties
             # of its own: the names in the sentence belong to the first.
@@ -133,6 +139,8 @@ def _analyse(
     return cooperation(sentence, ctx, intent)
 
 
+# People sign for their organisations: "部长A与部长B签署了《C与D…》" names C and D.
+_SIGNATORIES = re.compile(r"部长|市长|省长|校长|院长|董事长|总经理|总裁|主席|大使|主任")
 _BATCH = re.compile(
     r"集中签约|共签约|批量签约|签约项目\d+个|\d+个[^，。；]{0,12}项目[^，。；]{0,6}签约|"
     r"签约[^，。；]{0,4}\d+个(?:项目|企业)"

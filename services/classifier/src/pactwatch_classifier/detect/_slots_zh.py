@@ -19,34 +19,36 @@ _TRAIL = re.compile(
     r"下午|\d{1,2}月\d{1,2}日|宣布|表示|称|计划|决定|将|拟|期待|希望|愿意|愿|"
     r"等\d*家?(?:企业|单位|机构)?|等)+$"
 )
-_CONNECTOR = re.compile(r"与|(?<![协共相陪等合])同(?![时样步意比类等])|跟|和")
+_CONNECTOR = re.compile(r"与|(?<![协共相陪等合])同(?![时样步意比类等])|跟|(?<!共)和(?!国)")
 # 与/同/跟 join the two sides of a signing; 同 inside 协同, 共同, 同时 does not.
 _PAIR_CONNECTOR = re.compile(r"与|(?<![协共相陪等合])同(?![时样步意比类等])|跟")
 _BAD_PARTY = re.compile(
     r"表示|指出|强调|率队|出席|参加|举行|介绍|认为|希望|会见|主持|致辞|活动|领域|"
     r"(?:大会|论坛|峰会|洽谈会|博览会|进博会|展会|仪式|会议)$"
 )
-_PARTY_SPLIT = re.compile(r"、|及|以及|和")
+# 和 inside 共和国 joins nothing: "中华人民共和国澳门特别行政区" is one name.
+_PARTY_SPLIT = re.compile(r"、|及|以及|(?<!共)和(?!国)")
 ORG = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|公司|集团|银行|大学|学院|研究院|研究所|医院|人民政府|"
     r"政府|管委会|委员会|中心|商会|协会|联合会|总会|基金|高新区|开发区|经开区|新区|园区|产业园|实验室|"
     r"区(?![域别块内])|市(?![场民委级值面政内外])|县(?![域级])|省(?![级委内钱]))"
 )
+_ORG_LIKE = re.compile(r"(?:" + ORG.pattern + r")$|[部国厅局署办处]$")
 _ORG_STOP = set('，,。；;：:！？!?、\n“”"与和同及的在于对由将把为是了被向从就等')
 _ORG_VERBS = re.compile(
-    r".*(?:见证|会见|签署|签约|签订|表示|出席|参加|举行|率队|调研|考察|拜访|走访|接待|来到|赴|携手|推动|支持|助力|围绕|带领|率领)"
+    r".*(?:见证|会见|签署|签约|签订|表示|出席|参加|举行|率队|调研|考察|拜访|走访|接待|来到|赴|携手|推动|支持|助力|围绕|带领|率领|率)"
 )
 
 # "A与B关于…项目，C与D关于…合作": the deals of a signing listed pair by pair.
 _DEAL_PAIR = re.compile(
-    r"([^，。；、：“”《》\s]{2,30}?)(?:与|同|和)([^，。；、：“”《》\s]{2,30}?)"
+    r"([^，。；、：“”《》\s]{2,30}?)(?:与|同|(?<!共)和(?!国))([^，。；、：“”《》\s]{2,30}?)"
     r"(?:关于|就|签署|签订|签约|合作|共建|签下)"
 )
 
 
 _TITLE = re.compile(r"《([^《》]{4,80})》")
 _TITLE_PAIR = re.compile(
-    r"^(.{2,30}?)(?:与|和|同)(.{2,30}?)(?:关于|合作|战略|框架|学术|交流|备忘录|协议)"
+    r"^(.{2,30}?)(?:与|(?<!共)和(?!国)|同)(.{2,30}?)(?:关于|合作|战略|框架|学术|交流|备忘录|协议)"
 )
 
 
@@ -66,6 +68,18 @@ def titled_deals(sentence: str) -> list[list[str]]:
     return pairs
 
 
+def title_pair(text: str) -> list[str]:
+    """The two parties an agreement title names ("《A与B关于…的协议》"), or []."""
+    title = _TITLE.match(text)
+    match = _TITLE_PAIR.match(title.group(1)) if title is not None else None
+    if match is None:
+        return []
+    pair = split_parties(match.group(1)) + split_parties(match.group(2))
+    if len(pair) < 2 or not all(_ORG_LIKE.search(p) for p in pair):
+        return []  # "《全国休闲农业与乡村旅游…协议》" names a subject, not parties
+    return pair
+
+
 def deal_pairs(sentence: str) -> list[list[str]]:
     """The parties of each deal when a sentence lists two or more pairs (or several
     agreement titles that name their parties); [] otherwise."""
@@ -74,8 +88,12 @@ def deal_pairs(sentence: str) -> list[list[str]]:
         return titled
     if sum(sentence.count(c) for c in "与同和") < 2:
         return []  # two pairs need two connectors
+    # One title after a pair names that pair's agreement ("A与B签署了《A与B关于…的协议》").
+    inside = [m.span() for m in _TITLE.finditer(sentence)] if len(titled) < 2 else []
     pairs = []
     for match in _DEAL_PAIR.finditer(sentence):
+        if any(start <= match.start() < end for start, end in inside):
+            continue
         left = LEAD.split(match.group(1))[-1]
         left = re.sub(r"^(?:还包括|包括|其中|以及|及|有|是|为)", "", left)
         pair = split_parties(left) + split_parties(match.group(2))
@@ -176,7 +194,13 @@ def org_names(sentence: str) -> list[str]:
     for match in ORG.finditer(sentence):
         end = match.end()
         start = match.start()
-        while start > 0 and end - start < 24 and sentence[start - 1] not in _ORG_STOP:
+        while (
+            start > 0
+            and end - start < 24
+            and (
+                sentence[start - 1] not in _ORG_STOP or sentence[start - 2 : start + 1] == "共和国"
+            )
+        ):
             start -= 1
         name = sentence[start:end]
         verb = _ORG_VERBS.match(name)
