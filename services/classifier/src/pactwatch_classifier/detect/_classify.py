@@ -22,6 +22,7 @@ from ._entities import entities, is_party
 from ._fingerprint import fingerprint
 from ._keys import party_key
 from ._language import detect_language
+from ._located_en import dateline_places, described_places
 from ._merge import Event, merge
 from ._model import Classification, Detection, InvalidArticle, Label
 from ._parties import clean as clean_parties
@@ -100,6 +101,7 @@ def classify(
         text,
         published_at.year if published_at is not None else None,
         cache(lambda: _lead_parties(text, lay)),
+        dateline_places(text),
     )
     candidates = _candidates(title, text, lowered, lay, scan, ctx)
     if not candidates:
@@ -208,7 +210,11 @@ def _read_sentence(
     new = _NEW.search(re.split(r"[,，;；]", lowered, maxsplit=1)[0]) is not None
     gated = []
     for cand in chosen:
-        cand.core, cand.parties = clean_parties(cand.core), clean_parties(cand.parties)
+        cand.core = described_places(clean_parties(cand.core), sentence)
+        cand.parties = described_places(clean_parties(cand.parties), sentence)
+        if ctx.datelines:
+            cand.core = [p for p in cand.core if p not in ctx.datelines]
+            cand.parties = [p for p in cand.parties if p not in ctx.datelines]
         if cand.type == "cooperation" and not cand.parties:
             continue  # a cooperation step is between named parties
         cand.restates, cand.new = restates, cand.new or new

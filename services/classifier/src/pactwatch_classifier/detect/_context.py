@@ -27,6 +27,7 @@ class Context:
     home: str | None = None  # the city the article is about (for 我市, 市政府)
     hosted: bool = False  # the lead has the city's officials receiving a visitor (市长X会见)
     visitors: tuple[str, ...] = ()  # governments whose delegation the lead reports visiting
+    datelines: frozenset[str] = frozenset()  # "CLEVELAND, Feb. 1": a place, not a party
 
     @property
     def lead_parties(self) -> tuple[str, ...]:
@@ -105,6 +106,7 @@ def build(
     text: str,
     published_year: int | None,
     lead: Callable[[], tuple[str, ...]] = tuple,
+    datelines: frozenset[str] = frozenset(),
 ) -> Context:
     sports_words = scan.context_words.get(lx.SPORTS, set())
     ref_year = published_year
@@ -123,4 +125,5 @@ def build(
         home=home_city(title, text) if not text.isascii() else None,
         hosted=_HOSTED.search(text[:400]) is not None,
         visitors=visitors(text) if not text.isascii() else (),
+        datelines=datelines,
     )

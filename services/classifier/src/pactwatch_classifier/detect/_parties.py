@@ -113,6 +113,22 @@ def _person(name: str) -> bool:
     return len(name) in (2, 3) and name[0] in _ZH_SURNAMES and not is_place(name)
 
 
+# A plan, strategy or system is what a party has, not a party.
+_ZH_PLAN = re.compile(r"(?:战略|规划|理念|模式|体系|工程|计划)$")
+_ZH_ORG_IN = re.compile(r".{2,30}(?:集团|公司|大学|学院|研究院|银行|政府|管委会)")
+_ZH_PLACE_END = frozenset("市区县省局院所司团行部城山湖江河港岛湾园厂社馆站")
+
+
+def _bare_person(name: str) -> bool:
+    """A three-character personal name standing alone as a party ("刘志庆签约")."""
+    return (
+        len(name) == 3
+        and name[0] in _ZH_SURNAMES
+        and name[-1] not in _ZH_PLACE_END
+        and not is_place(name)
+    )
+
+
 _ZH_BROKEN = re.compile(r"[,，;；:：!?！？]|^(?:系|是|为|将|把|被|对|向|在|于|据|经|由|接|结合)")
 _ZH_ABSTRACT = re.compile(
     r"(?:发展|融合|投资|建设|合作|交流|城市|城区|地区|[市区县省](?:企业|项目))$"
@@ -144,6 +160,14 @@ def _zh_one(name: str) -> list[str]:
             return []
     if not 2 <= len(name) <= 40 or re.search(r"\s", name):
         return []
+    plan = _ZH_PLAN.search(name)
+    if plan is not None:  # "扬农集团科技创新战略": the organisation whose plan it is
+        org = _ZH_ORG_IN.match(name[: plan.start()])
+        if org is None:
+            return []
+        name = org.group(0)
+    if name[0] == "我" or _bare_person(name):
+        return []  # 我区… (the speaker's own side, resolved elsewhere); 刘志庆
     if _ZH_AGREEMENT.search(name) or _ZH_GENERIC.match(name):
         return []
     if _ZH_JOINT_OBJECT.search(name) or _ZH_SUBUNIT.match(name) or _ZH_EVENT.search(name):
@@ -285,6 +309,15 @@ _EN_TITLE_BEFORE = re.compile(
     r"Ambassador|Consul|Commissioner|Senator|Chancellor|Mr|Mrs|Ms|Dr|Prof)\.?\s+"
     r"(?:[A-Z][\w'’.-]*\s+){0,2}$"
 )
+_EN_TITLE_OF_BEFORE = re.compile(
+    r"\b(?:Mayor|Governor|President|Chairman|Chairwoman|Director|Minister|Secretary|"
+    r"Chancellor|Head|Chief Executive|CEO)\s+of\s+(?:the\s+)?((?:[A-Z][\w'’.-]*\s*)+),\s+"
+    r"(?:[A-Z][\w'’.-]*\s+){0,2}$"
+)
+_EN_COUNTERPART_BEFORE = re.compile(
+    r"\b(?:counterpart|equivalent|envoy|spokesperson|spokesman|founder)\s+"
+    r"(?:[A-Z][\w'’.-]*\s+){0,2}$"
+)
 # ", the mayor of the city of Xiangyang": whom the person speaks for.
 _EN_APPOSITIVE_AFTER = re.compile(
     r"(?:\s+[A-Z][\w'’-]+)?,\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?i:"
@@ -310,6 +343,12 @@ def person(text: str, name: str) -> tuple[bool, str | None]:
     named: so "Brainard signed" is read as that organisation, or dropped."""
     found = False
     for match in re.finditer(r"\b" + re.escape(name) + r"\b", text):
+        before = text[max(0, match.start() - 80) : match.start()]
+        title_of = _EN_TITLE_OF_BEFORE.search(before)
+        if title_of is not None:  # "Mayor of Cincinnati, Mark Mallory"
+            return True, title_of.group(1).strip()
+        if _EN_COUNTERPART_BEFORE.search(before):  # "his Russian counterpart Sergey Lavrov"
+            found = True
         after = _EN_APPOSITIVE_AFTER.match(text, match.end(), match.end() + 160)
         if after is not None:
             org = after.group(1)
