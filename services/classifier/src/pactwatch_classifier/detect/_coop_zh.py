@@ -69,7 +69,7 @@ def launched_step(sentence: str, parties: list[str]) -> Candidate | None:
 _HOST_OFFICIAL = re.compile(r"(?<![\u4e00-\u9fff])(?:市委书记|市委副书记|市长|市委|市政府|我市)")
 _TALK_CODES = frozenset({"030", "031", "040", "042", "043", "046"})
 _COOP_ANCHOR = re.compile(r"与|同|跟")
-ORG_END = re.compile(ORG.pattern + "$")
+ORG_END = re.compile(r"(?:" + ORG.pattern + r"|联盟|园|研究所|联合会)$")
 
 
 def cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candidate | None:
@@ -152,6 +152,12 @@ def with_parties(sentence: str) -> list[str]:
         sentence,
     )
     if match is None:
-        return []
+        # "A携手B、C，联合启动…": 携手 joins the sides itself
+        match = re.search(
+            r"([^，。；：“”、]{2,20}?)携手([^，。；：“”]{2,60}?)(?:[，,]|共同|联合)", sentence
+        )
+        if match is None:
+            return []
     left = LEAD.split(match.group(1))[-1]
+    left = re.sub(r"^(?:此外|另外|同时|其中)", "", left)
     return split_parties(left) + split_parties(match.group(2))

@@ -55,6 +55,7 @@ class Event:
     headline_only: bool = False
     umbrella: bool = False
     new: bool = False
+    deal: str = ""
 
     @classmethod
     def start(cls, cand: Candidate) -> Event:
@@ -71,6 +72,7 @@ class Event:
             cand.headline,
             cand.umbrella,
             cand.new,
+            cand.deal,
         )
 
     def absorb(self, cand: Candidate, *, evidence: bool = True) -> None:
@@ -82,6 +84,7 @@ class Event:
             self.headline_only = self.headline_only and cand.headline
         if not self.core and cand.core:
             self.core = list(cand.core)
+        self.deal = self.deal or cand.deal
         for party in cand.parties:
             same = [i for i, p in enumerate(self.parties) if same_party(party, p)]
             if not same:
@@ -149,6 +152,8 @@ def overlaps(a: list[str], b: list[str]) -> bool:
 
 def _joins(event: Event, cand: Candidate) -> bool:
     """Whether `cand` reports the same agreement or step as `event`."""
+    if cand.deal and event.deal and cand.deal != event.deal:
+        return False  # two titles listed in one sentence: two agreements
     if not cand.parties or not event.parties:
         close = cand.paragraph in event.paragraphs and cand.sentence - event.sentences[-1] <= 2
         if cand.parties:  # a party-less mention takes named parties only from close by

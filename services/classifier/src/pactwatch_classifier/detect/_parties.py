@@ -35,7 +35,7 @@ _ZH_FRAGMENT = re.compile(
     r"的|了|把|被|将|为(?!民)|对(?!外)|以|于|在|是|有(?!限)|\d+\s*[个家对项批間间所校]|共同|推动|推进|"
     r"进行|打造|实现|开展|深化|加强|促进|提升|加快|培养|利用|相继|包括|积极|全面|更好|各项|方面|领域|"
     r"给予|建设好|致力|成立|举行|召开|[一二三四五六七八九十百千几两多数第]+[个家批项所]|"
-    r"工作|内容|强力|集中|开工|竣工|签约|签署|签订|举行|出席|见证|参加|活动|到访|前往|赴|率|带队|"
+    r"工作(?![部局委站室组处])|内容|强力|集中|开工|竣工|签约|签署|签订|举行|出席|见证|参加|活动|到访|前往|赴|率|带队|"
     r"欢迎|希望|表示|因此|继续|进一步|充分|走出|组织|挖掘|还|也|这|此|首页|>|电\s|报道|】|【|暨|若|欲|"
     r"查询|/|相关|方能|签请|"
     r"重点项目|招商|座谈|共建的|联合打造的|十余|一家|部分|等"
@@ -73,11 +73,19 @@ def _abbreviation_pair(name: str) -> list[str] | None:
     if len(name) != 2 or name[0] == name[1]:
         return None
     first, second = name[0], name[1]
+    if first == "澳" and second in _ZH_ABBREVIATIONS and second != "中":
+        return ["澳门", _ZH_ABBREVIATIONS[second]]  # "澳沪双方": Macao and Shanghai
     if first not in _ZH_ABBREVIATIONS or second not in {*_ZH_ABBREVIATIONS, "澳"}:
         return None
     if second == "澳":
         return [_ZH_ABBREVIATIONS[first], "澳大利亚" if first == "中" else "澳门"]
     return [_ZH_ABBREVIATIONS[first], _ZH_ABBREVIATIONS[second]]
+
+
+# 及 joins two parties only after a name that ends like one ("A公司及B集团").
+_ZH_ORG_BEFORE_AND = re.compile(
+    r"(?:公司|集团|银行|大学|学院|研究院|政府|委员会|中心|协会|局|厅|部|市|省|县|区)及"
+)
 
 
 def _zh(name: str) -> list[str]:
@@ -88,6 +96,8 @@ def _zh(name: str) -> list[str]:
     if _ZH_FRAGMENT.search(_ZH_LEGAL.sub("", name)):
         return []  # a clause ("会领导共同为实验室"), not names joined by 与
     parts = [p for p in _ZH_SPLIT.split(name) if p]
+    if "及" in name and not _ZH_ORG_BEFORE_AND.search(name):
+        parts = [name]  # "教育及青年发展局": one name
     if len(parts) > 1 and all(len(p) >= 2 for p in parts):
         # "黑龙江省大庆市与韩国忠清北道忠州市": two parties in one slot
         return [q for p in parts for q in _zh(p)]

@@ -29,6 +29,7 @@ from ._slots_zh import (
     respectively,
     signing_parties,
     title_pair,
+    titled_deals,
 )
 from ._words_zh import NEG_BEFORE, SIGN
 
@@ -91,7 +92,12 @@ def analyse(sentence: str, ctx: Context, has_sign: bool, has_coop: bool) -> list
 
 def _listed_deals(sentence: str) -> list[Candidate]:
     """One signing per pair when a sentence about signing lists two or more pairs."""
-    return [Candidate("signing", "057", 0.9, p, p) for p in deal_pairs(sentence)]
+    # Each listed pair is a deal of its own, even under "此次签约的项目还包括…"; each listed
+    # title is one, even when two titles share their parties.
+    titled = titled_deals(sentence) if sentence.count("《") >= 2 else []
+    if titled:
+        return [Candidate("signing", "057", 0.9, p, p, new=True, deal=title) for title, p in titled]
+    return [Candidate("signing", "057", 0.9, p, p, new=True) for p in deal_pairs(sentence)]
 
 
 def _analyse(

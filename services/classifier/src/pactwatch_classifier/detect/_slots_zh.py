@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from ._places import is_place
+from ._words_zh import SIGN
+
 _CLAUSE_CUT = re.compile(r"[，,。；;：:！？!?\n“”\"]")
 LEAD = re.compile(
     r"\d{1,2}月\d{1,2}日|\d{1,2}日|上午|下午|晚间|晚上|近日|日前|今天|今日|昨天|昨日|当天|当日|"
@@ -33,6 +36,9 @@ ORG = re.compile(
     r"政府|管委会|委员会|中心|商会|协会|联合会|总会|基金|高新区|开发区|经开区|新区|园区|产业园|实验室|"
     r"区(?![域别块内])|市(?![场民委级值面政内外])|县(?![域级])|省(?![级委内钱]))"
 )
+# "在X的支持下", "在X与Y的见证下" are not venues, but X is still no signing party; only
+# "在X与Y签署" style clauses make a name after 在 a party.
+_PARTY_AFTER = re.compile(r"[与和同]")
 _ORG_LIKE = re.compile(r"(?:" + ORG.pattern + r")$|[部国厅局署办处]$")
 _ORG_STOP = set('，,。；;：:！？!?、\n“”"与和同及的在于对由将把为是了被向从就等')
 _ORG_VERBS = re.compile(
@@ -52,20 +58,39 @@ _TITLE_PAIR = re.compile(
 )
 
 
-def titled_deals(sentence: str) -> list[list[str]]:
-    """The parties named in each agreement title of a sentence that lists several:
-    "签署了《A与B合作备忘录》《C与D合作协议》"."""
+def titled_deals(sentence: str) -> list[tuple[str, list[str]]]:
+    """Each agreement title of a sentence that lists several, with the parties it names, or
+    the sentence's signing parties when it names none: "澳沪双方签署了《沪澳新一轮合作备忘录》
+    《A与B合作协议》《C、D旅游合作备忘录》" is three agreements."""
     titles = _TITLE.findall(sentence)
     if len(titles) < 2:
         return []
-    pairs = []
-    for title in titles:
-        match = _TITLE_PAIR.match(title)
-        if match is not None:
-            pair = split_parties(match.group(1)) + split_parties(match.group(2))
-            if len(pair) >= 2:
-                pairs.append(pair)
-    return pairs
+    named = [(title, _title_parties(title)) for title in titles]
+    if not any(parties for _, parties in named):
+        return []
+    verb = SIGN.search(sentence, 0, sentence.find("《"))
+    fallback = signing_parties(sentence, verb.start()) if verb is not None else []
+    return [(title, parties or fallback) for title, parties in named if parties or fallback]
+
+
+_TITLE_LEAD = re.compile(r"^(?:关于)?(?:加强|深化|推进|推动|共建|开展)?")
+_TITLE_LIST = re.compile(
+    r"^(.{2,30}?)、(.{2,30}?)(?:关于|合作|战略|框架|学术|交流|旅游|备忘录|协议)"
+)
+
+
+def _title_parties(title: str) -> list[str]:
+    """ "A与B合作备忘录", "A、B关于…备忘录": the two sides a title names (a name inside a
+    title keeps its 及: 教育及青年发展局)."""
+    match = _TITLE_PAIR.match(title) or _TITLE_LIST.match(title)
+    if match is None:
+        return []
+    left = clean_party(_TITLE_LEAD.sub("", match.group(1)))
+    right = clean_party(re.sub(r"(?<=..)[^与和]{2}业$", "", match.group(2)))
+    pair = [p for p in (left, right) if 2 <= len(p) <= 40 and not _BAD_PARTY.search(p)]
+    if len(pair) == 2 and all(_ORG_LIKE.search(p) or is_place(p) for p in pair):
+        return pair
+    return []
 
 
 def title_pair(text: str) -> list[str]:
@@ -85,7 +110,7 @@ def deal_pairs(sentence: str) -> list[list[str]]:
     agreement titles that name their parties); [] otherwise."""
     titled = titled_deals(sentence) if sentence.count("《") >= 2 else []
     if titled:
-        return titled
+        return [parties for _, parties in titled]
     if sum(sentence.count(c) for c in "与同和") < 2:
         return []  # two pairs need two connectors
     # One title after a pair names that pair's agreement ("A与B签署了《A与B关于…的协议》").
@@ -95,7 +120,7 @@ def deal_pairs(sentence: str) -> list[list[str]]:
         if any(start <= match.start() < end for start, end in inside):
             continue
         left = LEAD.split(match.group(1))[-1]
-        left = re.sub(r"^(?:还包括|包括|其中|以及|及|有|是|为)", "", left)
+        left = re.sub(r"^(?:.*?(?:还包括|包括))|^(?:其中|以及|及|有|是|为)", "", left)
         pair = split_parties(left) + split_parties(match.group(2))
         if len(pair) >= 2:
             pairs.append(pair)
@@ -202,6 +227,8 @@ def org_names(sentence: str) -> list[str]:
             )
         ):
             start -= 1
+        if start > 0 and sentence[start - 1] in "在于" and not _PARTY_AFTER.match(sentence, end):
+            continue  # "在南屏国际会展中心开幕": where, not who
         name = sentence[start:end]
         verb = _ORG_VERBS.match(name)
         if verb is not None:
