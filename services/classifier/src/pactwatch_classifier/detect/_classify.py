@@ -101,7 +101,7 @@ def classify(
         text,
         published_at.year if published_at is not None else None,
         cache(lambda: _lead_parties(text, lay)),
-        dateline_places(text),
+        cache(lambda: dateline_places(text)),
     )
     candidates = _candidates(title, text, lowered, lay, scan, ctx)
     if not candidates:
@@ -212,7 +212,7 @@ def _read_sentence(
     for cand in chosen:
         cand.core = described_places(clean_parties(cand.core), sentence)
         cand.parties = described_places(clean_parties(cand.parties), sentence)
-        if ctx.datelines:
+        if cand.parties and ctx.datelines:
             cand.core = [p for p in cand.core if p not in ctx.datelines]
             cand.parties = [p for p in cand.parties if p not in ctx.datelines]
         if cand.type == "cooperation" and not cand.parties:

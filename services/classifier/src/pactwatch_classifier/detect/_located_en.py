@@ -19,11 +19,21 @@ def described_places(names: list[str], sentence: str) -> list[str]:
     Technology (IIT), Hyderabad, and NIMS, Japan", "Lincoln University, Kuala Lumpur,
     Malaysia", "U.K.-based North Fish". A place after another place ("Long Beach, Busan")
     stays: there both are parties."""
-    if len(names) < 2 or _HAN.search(sentence):
+    if len(names) < 2 or ("," not in sentence and "-based" not in sentence):
+        return names
+    if _HAN.search(sentence):
         return names
     dropped: set[str] = set()
     for name in names:
-        bare = re.escape(name.rstrip("."))
+        plain = name.rstrip(".")
+        # cheap tests first: a name neither before "-based" nor after a comma is kept
+        if (
+            "-based" not in sentence
+            and ", " + plain not in sentence
+            and "," + plain not in sentence
+        ):
+            continue
+        bare = re.escape(plain)
         if re.search(r"\b" + bare + r"\.?-based\b", sentence):
             dropped.add(name)
             continue
