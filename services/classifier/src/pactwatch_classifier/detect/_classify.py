@@ -169,6 +169,7 @@ _RESTATES = re.compile(
     r"memorand(?:um|a)|mous?|pacts?|accords?|documents?|partnership|treaty|letters? of intent)\b|"
     r"此次|本次|这次|该协议|该合同|这一|此项|上述|协议签署|签约后|签署后|双方(?:签署|签订|签约)"
 )
+_FIRST_CLAUSE = re.compile(r"[,，;；]")
 _NEW = re.compile(
     r"\b(?:also|another|separately|in addition|additionally|meanwhile|further|other)\b|同时|还与|"
     r"还同|此外|另外|另有|并与|也与|又与|分别与"
@@ -206,8 +207,10 @@ def _read_sentence(
         )
         if english and (not chosen or any(c.type == "signing" for c in english)):
             chosen = english
+    if not chosen:
+        return chosen  # most trigger sentences: the markers below cost two long scans
     restates = _RESTATES.search(lowered) is not None
-    new = _NEW.search(re.split(r"[,，;；]", lowered, maxsplit=1)[0]) is not None
+    new = _NEW.search(_FIRST_CLAUSE.split(lowered, maxsplit=1)[0]) is not None
     gated = []
     for cand in chosen:
         cand.core = described_places(clean_parties(cand.core), sentence)

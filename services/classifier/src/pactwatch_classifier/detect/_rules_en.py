@@ -115,6 +115,7 @@ _BACKGROUND = re.compile(
     r"in recent years|has long|have long|since (?:then|its|their)|as early as|back in|dating "
     r"back|history of)\b"
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _YEAR_PHRASE = re.compile(
     r"\b(?:in|since|back in|as early as|during|from|by|between)\s+(?:the\s+)?"
     r"(?:(?:early|late|mid)[- ])?(?:[a-z]+\s+)?((?:1[5-9]|20)\d\d)s?\b|"
@@ -289,10 +290,11 @@ _PAST_PERFECT = re.compile(
 def _background(lowered: str, ctx: Context) -> bool:
     if _BACKGROUND.search(lowered):
         return True
-    perfect = _PAST_PERFECT.search(lowered)
+    # (the literal and digit tests first: each pattern below costs a scan of the sentence)
+    perfect = _PAST_PERFECT.search(lowered) if "had " in lowered else None
     if perfect and not _REPORTED.search(lowered, 0, perfect.start()):
         return True  # "had signed" is background unless reported speech ("said it had signed")
-    if ctx.ref_year is not None:
+    if ctx.ref_year is not None and _FOUR_DIGITS.search(lowered):
         for match in _YEAR_PHRASE.finditer(lowered):
             if int(match.group(1) or match.group(2)) < ctx.ref_year:
                 return True
