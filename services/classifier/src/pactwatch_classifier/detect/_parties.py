@@ -48,7 +48,8 @@ _ZH_GENERIC = re.compile(
     r"学校|大学|学院|中心城市|相关\S*|有关\S*|地方政府|双边政府|中外\S*|国内外\S*|高等院校|开发区|"
     r"高新区管委会|高新区|管委会|商会|协会|联盟|发展联盟|联合实验室|实验室|工业|旅游|产业发展|"
     r"基础设施建设|科技成果转化|院士专家|省属国有企业|综合性\S*|友好城市|友城|姐妹城市|双方城市|"
-    r"[一二三四五六七八九十两几多数]+(?:区|市|县|省|地|方|国|园|校))$"
+    r"[一二三四五六七八九十两几多数]+(?:区|市|县|省|地|方|国|园|校)|"
+    r"各\S+|国外\S*|海外\S*机构|国际|\S*学生|\S*业者)$"
 )
 _ZH_LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
@@ -194,7 +195,8 @@ _EN_AGREEMENT_HEAD = words(
     """agreement agreements memorandum memoranda mou mous moa loi lois contract contracts deal
     deals pact pacts accord accords treaty treaties framework declaration charter protocol
     understanding intent partnership partnerships cooperation collaboration signing signings
-    ceremony ceremonies"""
+    ceremony ceremonies project projects programme programmes program initiative delegation
+    delegations"""
 )
 _EN_AGREEMENT_START = re.compile(
     r"^(?:(?:the|three|two|several|\w+ly signed)\s+)?(?:memorand|mou|moa|agreement|letters? of "
@@ -212,7 +214,8 @@ _EN_GENERIC = words(
     """afterwards following representing leading strategic signing investment investments
     industry industries university universities discussions talks internet web city government
     governments region regions province provinces company companies enterprises firms partners
-    cm rs rmb usd yuan dollars faqs recruiting student-athletes government-owned marking ten
+    committee council cm rs rmb usd yuan dollars faqs recruiting student-athletes
+    government-owned marking ten
     keeper gigafactory home news update today prnewswire newswire xinhua reuters afp ap vna
     ians pti ani yonhap kyodo bernama one two three four five six seven eight nine ten eleven
     twelve twenty thirty hundred dozens kenyan korean mexican american african nigerian
@@ -237,8 +240,16 @@ _EN_OF_PLACE = re.compile(
 )
 
 
+# "... Co., Ltd. for the China-Mexico Textile Park": what the deal is for, not who.
+_EN_FOR_THE = re.compile(r",?\s+for\s+the\s+.*$")
+_EN_PEOPLE = re.compile(r"^(?:members?|representatives?|officials?|delegates?|leaders?)\b", re.I)
+
+
 def _en_one(name: str) -> str | None:
     name = _EN_LEADING_VERB.sub("", name.strip(" ,;:-"))
+    name = _EN_FOR_THE.sub("", name)
+    if _EN_PEOPLE.match(name):
+        return None  # "Members of the Council": people, not the council
     name = _en_core(name)
     of_place = _EN_OF_PLACE.search(name)
     if of_place is not None and of_place.start() > 0 and is_place(of_place.group(2).strip()):
