@@ -47,12 +47,13 @@ _ORG_VERBS = re.compile(
 
 # "A与B关于…项目，C与D关于…合作": the deals of a signing listed pair by pair.
 _DEAL_PAIR = re.compile(
-    r"([^，。；、：“”《》\s]{2,30}?)(?:与|同|(?<!共)和(?!国))([^，。；、：“”《》\s]{2,30}?)"
+    r"([^，。；、：“”《》\s,;:]{2,30}?)(?:与|同|(?<!共)和(?!国))([^，。；、：“”《》\s,;:]{2,30}?)"
     r"(?:关于|就|签署|签订|签约|合作|共建|签下)"
 )
 
 
 _TITLE = re.compile(r"《([^《》]{4,80})》")
+_DEAL_WORD = re.compile(r"签约|签署|签订|签下|项目|专案|协议|合同|备忘录|意向书")
 _TITLE_PAIR = re.compile(
     r"^(.{2,30}?)(?:与|(?<!共)和(?!国)|同)(.{2,30}?)(?:关于|合作|战略|框架|学术|交流|备忘录|协议)"
 )
@@ -119,6 +120,9 @@ def deal_pairs(sentence: str) -> list[list[str]]:
     for match in _DEAL_PAIR.finditer(sentence):
         if any(start <= match.start() < end for start, end in inside):
             continue
+        rest = _CLAUSE_CUT.split(sentence[match.end() :], maxsplit=1)[0]
+        if not _DEAL_WORD.search(match.group(0) + rest):
+            continue  # "为今后澳门与内地在…的合作定下目标": no deal in this clause
         left = LEAD.split(match.group(1))[-1]
         left = re.sub(r"^(?:.*?(?:还包括|包括))|^(?:其中|以及|及|有|是|为)", "", left)
         pair = split_parties(left) + split_parties(match.group(2))
@@ -192,6 +196,10 @@ def respectively(sentence: str, verb: int) -> list[list[str]]:
     return []
 
 
+# "新华社澳门3月29日电(记者 王晨曦)澳门特区政府与…": the wire's dateline and byline.
+_DATELINE_LEAD = re.compile(r"^[^（(]{0,12}?(?:电|讯)\s*[（(][^）)]{0,20}[）)]")
+
+
 def signing_parties(sentence: str, verb: int) -> list[str]:
     """Parties of "A与B(在某地)(正式)签署..." read from the clause before the verb."""
     cut = 0
@@ -208,7 +216,7 @@ def signing_parties(sentence: str, verb: int) -> list[str]:
     lead_end = 0
     for match in LEAD.finditer(left):
         lead_end = match.end()
-    left = left[lead_end:]
+    left = _DATELINE_LEAD.sub("", left[lead_end:])
     parties = split_parties(left) + split_parties(right)
     return list(dict.fromkeys(parties))
 
