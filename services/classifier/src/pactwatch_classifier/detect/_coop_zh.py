@@ -11,6 +11,7 @@ import re
 from ._candidate import Candidate
 from ._context import Context
 from ._parties import clean
+from ._sides_zh import sides
 from ._slots_zh import LEAD, ORG, org_names, signing_parties, split_parties
 from ._words_zh import NEG_BEFORE, SIGN
 
@@ -126,6 +127,8 @@ def cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candidat
             and ctx.home not in "".join(parties)
         ):
             parties.append(ctx.home)  # "市长X会见了Y": the host is the article's city
+    if not parties and cameo in _TALK_CODES:
+        parties = sides(sentence)  # "柬方愿同中方深化合作"
     if cameo in _TALK_CODES and ctx.visitors:
         # "昌都市副市长X一行到访": the visiting government is a side of the talks.
         named = clean(parties)

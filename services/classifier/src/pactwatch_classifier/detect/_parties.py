@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ._entities import ORG_WORDS
 from ._places import is_place
+from ._sides_zh import abbreviation_pair
 from ._text import words
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -54,33 +55,8 @@ _ZH_GENERIC = re.compile(
 _ZH_LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
 
-# Places named by their one-character abbreviations: "京澳双方" is Beijing and Macao.
-_ZH_ABBREVIATIONS = {
-    "京": "北京", "沪": "上海", "津": "天津", "渝": "重庆", "港": "香港", "台": "台湾",
-    "穗": "广州", "深": "深圳", "苏": "江苏", "浙": "浙江", "粤": "广东", "鲁": "山东",
-    "川": "四川", "闽": "福建", "皖": "安徽", "赣": "江西", "湘": "湖南", "鄂": "湖北",
-    "豫": "河南", "冀": "河北", "晋": "山西", "陕": "陕西", "桂": "广西", "琼": "海南",
-    "黔": "贵州", "滇": "云南", "辽": "辽宁", "吉": "吉林", "黑": "黑龙江", "蒙": "内蒙古",
-    "新": "新疆", "藏": "西藏", "甘": "甘肃", "青": "青海", "宁": "宁夏",
-    "中": "中国", "美": "美国", "日": "日本", "韩": "韩国", "俄": "俄罗斯", "英": "英国",
-    "法": "法国", "德": "德国", "葡": "葡萄牙",
-}  # fmt: skip
 _ZH_SPLIT = re.compile(r"[与跟及、]|以及|(?<!共)和(?!国)")
 _ZH_DATE_TAIL = re.compile(r"(?:\d+月)?\d+日$|(?:上午|下午|晚上|当天|今天|今日|日前|近日)$")
-
-
-def _abbreviation_pair(name: str) -> list[str] | None:
-    """ "京澳" → 北京, 澳门; "中澳" → 中国, 澳大利亚 (澳 is Macao beside a Chinese place)."""
-    if len(name) != 2 or name[0] == name[1]:
-        return None
-    first, second = name[0], name[1]
-    if first == "澳" and second in _ZH_ABBREVIATIONS and second != "中":
-        return ["澳门", _ZH_ABBREVIATIONS[second]]  # "澳沪双方": Macao and Shanghai
-    if first not in _ZH_ABBREVIATIONS or second not in {*_ZH_ABBREVIATIONS, "澳"}:
-        return None
-    if second == "澳":
-        return [_ZH_ABBREVIATIONS[first], "澳大利亚" if first == "中" else "澳门"]
-    return [_ZH_ABBREVIATIONS[first], _ZH_ABBREVIATIONS[second]]
 
 
 # 及 joins two parties only after a name that ends like one ("A公司及B集团").
@@ -91,7 +67,7 @@ _ZH_ORG_BEFORE_AND = re.compile(
 
 def _zh(name: str) -> list[str]:
     name = _ZH_DATE_TAIL.sub("", name.strip(" \u3000()（）·,，、.。"))
-    pair = _abbreviation_pair(name)
+    pair = abbreviation_pair(name)
     if pair is not None:
         return pair
     if _ZH_FRAGMENT.search(_ZH_LEGAL.sub("", name)):

@@ -21,6 +21,8 @@ import re
 from ._candidate import Candidate
 from ._context import Context
 from ._coop_zh import cooperation, launched_step
+from ._parties import clean
+from ._sides_zh import paired_sides
 from ._slots_zh import (
     LEAD,
     clause_start,
@@ -134,6 +136,8 @@ def _analyse(
             # A batch named after another signing ("……协议，另有14个项目签约") has no parties
             # of its own: the names in the sentence belong to the first.
             parties = core or ([] if found and umbrella else org_names(sentence))
+            if not clean(parties):  # "李克强和洪森见证了多项中柬双边合作文件的签署"
+                parties = paired_sides(sentence) or parties
             found.append(
                 Candidate("signing", "057", 0.9, core, parties, umbrella=umbrella, new=new)
             )
@@ -175,7 +179,7 @@ def _signing(sentence: str) -> list[tuple[str, int]]:
             continue
         if _ATTENDANCE.search(before) and after.startswith(("仪式", "活动")):
             continue  # "……参加签约仪式": who attended, not a signing of its own
-        if before.endswith(("的", "的成功", "的顺利", "的正式")):
+        if before.endswith(("的", "的成功", "的顺利", "的正式")) and "见证" not in before:
             continue  # "对协议的成功签署表示祝贺": a comment on a signing already reported
         if _CONDITION_BEFORE.search(before) and not re.search(r"在[^，。；]{1,12}$", before):
             continue
