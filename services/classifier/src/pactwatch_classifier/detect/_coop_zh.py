@@ -67,6 +67,7 @@ def launched_step(sentence: str, parties: list[str]) -> Candidate | None:
 
 
 # A host named by a city official without the city's name: 市长, 市委书记, 市委、市政府.
+_AFTER_LAUNCH = re.compile(r"(?:之?后|以后|以来)")
 _HOST_OFFICIAL = re.compile(r"(?<![\u4e00-\u9fff])(?:市委书记|市委副书记|市长|市委|市政府|我市)")
 _TALK_CODES = frozenset({"030", "031", "040", "042", "043", "046"})
 _COOP_ANCHOR = re.compile(r"与|同|跟")
@@ -80,7 +81,9 @@ def cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candidat
     anchor = -1
     launch = _LAUNCH.search(sentence)
     if launch and _LAUNCH_OBJECT.search(sentence) and _COOP_WORD.search(sentence):
-        if _MODAL_COOP.search(sentence[max(0, launch.start() - 10) : launch.start()]):
+        # "「…联盟」成立后，…": a clause of time about a launch reported elsewhere
+        after = _AFTER_LAUNCH.match(sentence, launch.end()) is not None
+        if after or _MODAL_COOP.search(sentence[max(0, launch.start() - 10) : launch.start()]):
             cameo, strength = ("031" if economic else "030"), 0.6
         else:
             cameo, strength = ("061" if economic else "060"), 0.8

@@ -256,6 +256,13 @@ def merge(cands: list[Candidate]) -> list[Event]:
         events = _cluster(steps)
         for event in _talks(talks):
             host = next((e for e in events if overlaps(e.parties, event.parties)), None)
+            if (
+                host is None
+                and len(events) == 1
+                and not event.new
+                and event.sentences[0] > events[0].sentences[0]
+            ):
+                host = events[0]  # talks after the one step reported are its setting
             if host is None:
                 events.append(event)
     return sorted(events, key=lambda e: e.sentences[0])
