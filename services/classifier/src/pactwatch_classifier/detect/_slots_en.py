@@ -254,10 +254,18 @@ def after_word(
                 m += 1
                 steps += 1
                 idx = _entity_starting_at(entities, m)
+            if idx < 0 and steps and m + 1 < len(toks) and toks[m].text == ",":
+                # "with Chinese electronics giant, the Foxconn Technology Group"
+                m += 2 if toks[m + 1].lower == "the" else 1
+                idx = _entity_starting_at(entities, m)
             if idx >= 0 and entities[idx].possessive:
                 nxt = _entity_starting_at(entities, entities[idx].tok_end)
                 if nxt >= 0:
                     idx = nxt
+            end = entities[idx].tok_end if idx >= 0 else -1
+            if 0 <= end < len(toks) - 1 and toks[end].lower == "based":
+                # "with U.K.-based North Fish": the place describes the name after it
+                idx = _entity_starting_at(entities, end + 1)
             if idx >= 0:
                 found = _list_forward(toks, entities, idx, len(toks))
                 return [e for e in found if is_party(e)]
