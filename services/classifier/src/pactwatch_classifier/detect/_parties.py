@@ -147,7 +147,10 @@ def _zh_one(name: str) -> list[str]:
         name = name[: title.start()]
         if _person(name):
             return []
-    if not 2 <= len(name) <= 40 or re.search(r"\s", name):
+    runs = name.split()
+    if len(runs) > 1 and not any(_HAN.search(r) for r in runs[:-1]):
+        name = runs[-1]  # "date 2025-11-20 财团法人…中心": a Latin prefix before the name
+    if not 2 <= len(name) <= 40 or re.search(r"\s", name) or name[0].isdigit():
         return []
     plan = _ZH_PLAN.search(name)
     if plan is not None:  # "扬农集团科技创新战略": the organisation whose plan it is

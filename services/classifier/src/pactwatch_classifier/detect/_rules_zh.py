@@ -138,6 +138,8 @@ def _analyse(
             parties = core or ([] if found and umbrella else org_names(sentence))
             if not clean(parties):  # "李克强和洪森见证了多项中柬双边合作文件的签署"
                 parties = paired_sides(sentence) or parties
+            if not clean(parties) and "双方" in clause and 2 <= len(ctx.lead_parties) <= 3:
+                parties = list(ctx.lead_parties)  # "座谈后，双方签订了…": the sides of the lead
             found.append(
                 Candidate("signing", "057", 0.9, core, parties, umbrella=umbrella, new=new)
             )
