@@ -198,6 +198,7 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
     return toks, found
 
 
+_CURRENCIES = words("dollar dollars cents yuan euro euros pounds sterling")
 _ADJECTIVES = words(
     """chinese foreign local national international global european american asian african
     british german french japanese korean russian indian dutch italian spanish sino"""
@@ -283,12 +284,16 @@ def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool)
     kind = _kind(words, titled, sentence, end, toks, j)
     if len(text) < 2:
         return None
-    if len(words) == 1 and (
+    if len(words) == 1 and text not in PLACE_NAMES and (
+        # A demonym or an adverb, not a name; a known place that looks like one is a place
+        # ("Dalian", "Fujian", "Suqian").
         words[0] in _ADJECTIVES
         or (words[0].endswith(("ian", "ese", "ish")) and not text.isupper())
         or (len(words[0]) > 5 and words[0].endswith("ly") and words[0] != "italy")
     ):
         return None
+    if j < len(toks) and _bare(toks[j].lower) in _CURRENCIES:
+        return None  # "8 billion U.S. dollars", "Hong Kong dollars": a currency, not a party
     return Entity(text, start, end, start_tok, j, kind, possessive, quoted)
 
 

@@ -10,7 +10,7 @@ far more precise than taking every name in the sentence, which matters for finge
 from __future__ import annotations
 
 from ._entities import TITLE_WORDS, Entity, Token, is_party
-from ._places import is_place
+from ._places import DEMONYMS, is_place
 from ._text import words
 
 _SKIP_BEFORE_VERB = words(
@@ -70,8 +70,22 @@ def _list_forward(toks: list[Token], entities: list[Entity], idx: int, limit: in
                 nxt = after
         if nxt < 0:
             return found
+        if _appositive_place(toks, entities[nxt], cur):
+            cur = entities[nxt].tok_end  # "IIT, Hyderabad, and NIMS, Japan": where A is
+            continue
         found.append(entities[nxt])
         cur = entities[nxt].tok_end
+
+
+def _appositive_place(toks: list[Token], ent: Entity, prev_end: int) -> bool:
+    """A known place set off by commas right after a name ("NIMS, Japan, and ...", "the
+    consulate in San Francisco, USA,"): where the name is, not a party of its own."""
+    return (
+        ent.tok_start == prev_end + 1
+        and toks[prev_end].text == ","
+        and (ent.tok_end >= len(toks) or toks[ent.tok_end].text in (",", ";", ")"))
+        and is_place(ent.text)
+    )
 
 
 def _list_backward(toks: list[Token], entities: list[Entity], idx: int) -> list[Entity]:
@@ -80,7 +94,7 @@ def _list_backward(toks: list[Token], entities: list[Entity], idx: int) -> list[
     found = [entities[idx]]
     cur = entities[idx].tok_start
     while True:
-        k = cur - 1
+        k = _skip_counterpart(toks, cur - 1)
         k = _skip_possessor(toks, entities, k)
         k = _skip_descriptors(toks, k)
         glue: list[str] = []
@@ -147,6 +161,16 @@ def _skip_descriptors(toks: list[Token], k: int, limit: int = 3) -> int:
     return k
 
 
+def _skip_counterpart(toks: list[Token], k: int) -> int:
+    """Step back over "his Russian counterpart" before a name (the name stands for Russia,
+    and what is listed before it is the other side)."""
+    if k >= 1 and toks[k].lower in _COUNTERPART and toks[k - 1].lower in DEMONYMS:
+        k -= 2
+        if k >= 0 and toks[k].lower in ("his", "her", "their", "its"):
+            k -= 1
+    return k
+
+
 def _skip_possessor(toks: list[Token], entities: list[Entity], k: int) -> int:
     """Step back over a possessor right before a name ("Hong Kong's MTR")."""
     idx = _entity_ending_at(entities, k + 1)
@@ -176,6 +200,8 @@ def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[En
     if k < 0:
         return []
     idx = _entity_ending_at(entities, k + 1)
+    if idx >= 0 and located(toks, entities[idx]) and entities[idx].kind == "name":
+        return []  # "enterprises from Southeast Asia signed": where the subject is from
     if idx >= 0:
         listed = [_speaks_for(toks, entities, e) for e in _list_backward(toks, entities, idx)]
         return [e for e in listed if is_party(e)]
@@ -204,7 +230,14 @@ _APPOSITION_SKIP = frozenset({"the", "a", "an", "city", "province", "county", "o
 
 def _speaks_for(toks: list[Token], entities: list[Entity], ent: Entity) -> Entity:
     """A person followed by ", the mayor of the city of Xiangyang": the organisation they
-    speak for (the person themself otherwise)."""
+    speak for; a name after "his Russian counterpart": that country (the person themself
+    otherwise)."""
+    country = _counterpart_country(toks, ent)
+    if country is not None:
+        return country
+    holder = _title_holder(toks, entities, ent)
+    if holder is not None:
+        return holder
     if ent.kind != "person":
         return ent
     k = ent.tok_end
@@ -225,6 +258,34 @@ def _speaks_for(toks: list[Token], entities: list[Entity], ent: Entity) -> Entit
         k += 1
     found = _entity_starting_at(entities, k)
     return entities[found] if found >= 0 and is_party(entities[found]) else ent
+
+
+_COUNTERPART = frozenset({"counterpart", "counterparts"})
+
+
+def _title_holder(toks: list[Token], entities: list[Entity], ent: Entity) -> Entity | None:
+    """ "Pakistan's Foreign Minister Shah Mahmood Qureshi": an office holder named after a
+    possessor acts for the possessor, which is the party."""
+    head = [t.lower for t in toks[ent.tok_start : min(ent.tok_end, ent.tok_start + 3)]]
+    if not any(w in TITLE_WORDS for w in head[:-1]):
+        return None
+    before = _entity_ending_at(entities, ent.tok_start)
+    if before < 0 or not entities[before].possessive or not is_party(entities[before]):
+        return None
+    return entities[before]
+
+
+def _counterpart_country(toks: list[Token], ent: Entity) -> Entity | None:
+    """ "his Russian counterpart Sergey Lavrov", "Indian counterpart Narendra Modi": the
+    person acts for the country the demonym names; that country is the party."""
+    k = ent.tok_start - 1
+    if k < 1 or toks[k].lower not in _COUNTERPART:
+        return None
+    demonym = toks[k - 1]
+    country = DEMONYMS.get(demonym.lower)
+    if country is None:
+        return None
+    return Entity(country, demonym.start, demonym.end, k - 1, k, "name", False, ent.quoted)
 
 
 # A relative clause or an infinitive after the object starts another predicate: "signed an
