@@ -191,6 +191,13 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                     j = k
                     continue
             break
+        j_name = _before_purpose(toks, i, j)
+        if j_name < j:  # "the Corps of Engineers for the Harbor Deepening Project"
+            entity = _make_entity(sentence, toks, i, j_name, quoted[i])
+            if entity is not None:
+                found.append(entity)
+            i = j_name + 1
+            continue
         entity = _make_entity(sentence, toks, i, j, quoted[i])
         if entity is not None and not _dateline(toks, i, j, entity):
             found.append(entity)
@@ -199,6 +206,12 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
 
 
 _CURRENCIES = words("dollar dollars cents yuan euro euros pounds sterling")
+# One or more pinyin syllables without tones ("wenhai", "xiaoping"): a Chinese given name.
+_PINYIN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua"
+    r"|uo|ue|ui|ve|a|o|e|i|u|v))+"
+)
 _ADJECTIVES = words(
     """chinese foreign local national international global european american asian african
     british german french japanese korean russian indian dutch italian spanish sino"""
@@ -208,6 +221,20 @@ _BREAK = words(
     teams joins visits visited meets met deepen deepens with and to on says said agree
     agrees agreed"""
 )
+
+
+_PURPOSE_TAIL = words("project projects program programme initiative plan")
+
+
+def _before_purpose(toks: list[Token], i: int, j: int) -> int:
+    """Where a name ends before "for the ... Project": the project is what the named body
+    works for, not part of its name. `j` when there is no such tail."""
+    if j - i < 4 or _bare(toks[j - 1].lower) not in _PURPOSE_TAIL:
+        return j
+    for k in range(i + 1, j - 2):
+        if toks[k].lower == "for" and toks[k + 1].lower == "the":
+            return k
+    return j
 
 
 def _dateline(toks: list[Token], i: int, j: int, entity: Entity) -> bool:
@@ -284,12 +311,16 @@ def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool)
     kind = _kind(words, titled, sentence, end, toks, j)
     if len(text) < 2:
         return None
-    if len(words) == 1 and text not in PLACE_NAMES and (
-        # A demonym or an adverb, not a name; a known place that looks like one is a place
-        # ("Dalian", "Fujian", "Suqian").
-        words[0] in _ADJECTIVES
-        or (words[0].endswith(("ian", "ese", "ish")) and not text.isupper())
-        or (len(words[0]) > 5 and words[0].endswith("ly") and words[0] != "italy")
+    if (
+        len(words) == 1
+        and text not in PLACE_NAMES
+        and (
+            # A demonym or an adverb, not a name; a known place that looks like one is a place
+            # ("Dalian", "Fujian", "Suqian").
+            words[0] in _ADJECTIVES
+            or (words[0].endswith(("ian", "ese", "ish")) and not text.isupper())
+            or (len(words[0]) > 5 and words[0].endswith("ly") and words[0] != "italy")
+        )
     ):
         return None
     if j < len(toks) and _bare(toks[j].lower) in _CURRENCIES:
@@ -313,7 +344,11 @@ def _kind(
         return "org"
     if titled:
         return "person"
-    if 2 <= len(words) <= 3 and words[0] in _CN_SURNAMES and all(w.isalpha() for w in words):
+    if (
+        2 <= len(words) <= 3
+        and words[0] in _CN_SURNAMES
+        and all(_PINYIN.fullmatch(w) for w in words[1:])
+    ):  # "Li Wenhai", not "Long Beach": the given name is pinyin too
         return "person"
     nxt = toks[j].lower if j < len(toks) else ""
     if nxt == "," and j + 1 < len(toks) and _bare(toks[j + 1].lower) in TITLE_WORDS:

@@ -186,12 +186,19 @@ def _appositive_head(toks: list[Token], entities: list[Entity], tok: int) -> int
     return -1
 
 
+_ANNOUNCING = frozenset(
+    {"announced", "announces", "celebrated", "celebrates", "marked", "marks", "completed",
+     "completes", "finalised", "finalized", "confirmed", "confirms"}
+)  # fmt: skip
 _PRONOUNS = frozenset({"it", "they", "company", "firm", "group", "companies", "firms", "we"})
 
 
 def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[Entity]:
     """The names acting as subject of the verb at token `verb_tok`."""
     k = verb_tok - 1
+    if k >= 1 and toks[k].lower in ("the", "a") and toks[k - 1].lower in _ANNOUNCING:
+        # "Port Freeport announced the signing of ...": the announcer signed.
+        return subject(toks, entities, k - 1)
     while k >= 0 and (
         toks[k].lower in _SKIP_BEFORE_VERB
         or (toks[k].lower.endswith("ly") and toks[k].text.islower() and len(toks[k].lower) > 4)

@@ -39,6 +39,7 @@ _ABBREVIATIONS = words(
     i.e vs gov dept univ jr sr gen lt col capt rep sen hon fig approx a.m p.m int'l intl
     corp"""
 )
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.']*)$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\u3000]*\n")
 
@@ -92,6 +93,8 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         token = word.group(1).lower()
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             return False
+        if _INITIALS.fullmatch(token):
+            return False  # "O.P. Jindal Global University", "J.K. Rowling": initials
     rest = text[match.end() : match.end() + 3].lstrip()
     return not (rest and (rest[0].islower() or rest[0].isdigit()))
 
