@@ -182,6 +182,9 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                         and (has_of or _org_ahead(toks, k))
                         # "Orbitum Aerospace and Nantong University": a place starts a new name.
                         and _bare(toks[k].lower) not in PLACE_FIRST_WORDS
+                        # "University of Mumbai and University of St. Louis": two bodies;
+                        # "Ministry of Industry and Information Technology": one.
+                        and not (has_of and _second_body(toks, i, j, k))
                     )
                 if cur.lower == "the" and not (j > i and toks[j - 1].lower in ("of", "for")):
                     ok = False
@@ -221,6 +224,28 @@ _BREAK = words(
     teams joins visits visited meets met deepen deepens with and to on says said agree
     agrees agreed"""
 )
+
+
+# Words that begin the name of a body ("University of ...", "Ministry of ..."): after "and"
+# inside an "X of Y" name they begin a second body.
+_ORG_HEADS = words(
+    """university ministry bank port city government academy institute college school
+    hospital association council chamber federation department bureau commission committee
+    agency authority office municipality foundation society centre center"""
+)
+
+
+def _second_body(toks: list[Token], i: int, j: int, k: int) -> bool:
+    """After "X of Y and", whether the capitalised run from token k is a body of its own:
+    it begins with a head word ("and University of St. Louis") or, when the left name has
+    one, ends with one ("University of Lucknow and Lincoln University")."""
+    if _bare(toks[k].lower) in _ORG_HEADS:
+        return True
+    end = k
+    while end < len(toks) and _is_cap(toks[end]) and _bare(toks[end].lower) not in _BREAK:
+        end += 1
+    left_has_head = any(_bare(t.lower) in _ORG_HEADS for t in toks[i:j])
+    return left_has_head and end > k and _bare(toks[end - 1].lower) in _ORG_HEADS
 
 
 _PURPOSE_TAIL = words("project projects program programme initiative plan")

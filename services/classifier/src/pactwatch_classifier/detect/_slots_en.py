@@ -322,6 +322,10 @@ def after_word(
                 m += 1
                 steps += 1
                 idx = _entity_starting_at(entities, m)
+                if idx < 0 and m + 1 < len(toks) and toks[m].text == ",":
+                    # "with Chinese electronics giant, the Foxconn Technology Group"
+                    m += 2 if toks[m + 1].lower in ("the", "a", "an") else 1
+                    idx = _entity_starting_at(entities, m)
             if idx >= 0 and entities[idx].possessive:
                 nxt = _entity_starting_at(entities, entities[idx].tok_end)
                 if nxt >= 0:
@@ -380,6 +384,7 @@ def between_pairs(toks: list[Token], entities: list[Entity]) -> list[list[Entity
         return []
     pairs: list[list[Entity]] = []
     chunk: list[Entity] = []
+    last_end = start
     for ent in entities:
         if ent.tok_start <= start:
             continue
@@ -388,7 +393,9 @@ def between_pairs(toks: list[Token], entities: list[Entity]) -> list[list[Entity
             if chunk:
                 pairs.append(chunk)
             chunk = []
-        if is_party(ent) and not located(toks, ent):
+        appositive = _appositive_place(toks, ent, last_end)  # "University of St. Louis, US;"
+        last_end = ent.tok_end
+        if is_party(ent) and not located(toks, ent) and not appositive:
             chunk.append(ent)
     if chunk:
         pairs.append(chunk)
