@@ -160,7 +160,11 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                 break
             cur = toks[j]
             if _is_cap(cur) and _bare(cur.lower) not in _BREAK:
-                if toks[j - 1].text.startswith("(") and _bare(cur.lower) not in ORG_WORDS:
+                if (
+                    toks[j - 1].text.startswith("(")
+                    and _bare(cur.lower) not in ORG_WORDS
+                    and not _where_in_brackets(toks[j - 1].text)
+                ):
                     break  # "Union of ... Municipalities (TDBB) Uğur Altay": a person follows
                 j += 1
                 continue
@@ -169,6 +173,15 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                 continue
             if cur.text == "," and j + 1 < n and toks[j + 1].lower in _LEGAL_AFTER_COMMA:
                 j += 2
+                continue
+            if (
+                cur.lower == "at"
+                and toks[i].lower == "university"
+                and has_of
+                and j + 1 < n
+                and _is_cap(toks[j + 1])
+            ):  # "University of Alabama at Birmingham", "University of Texas at Austin"
+                j += 1
                 continue
             if cur.lower in _CONNECTORS and cur.lower != "on":
                 k = j
@@ -262,11 +275,15 @@ def _before_purpose(toks: list[Token], i: int, j: int) -> int:
     return j
 
 
+_STAMP = re.compile(r"\d[\d\-/.:]*|date|updated|published|posted|[,:|]")
+
+
 def _dateline(toks: list[Token], i: int, j: int, entity: Entity) -> bool:
     """ "BELGRADE, March 3 --", "WUXI, China, Dec. 10": the place opening a news item, not a
     name in it."""
     after = j < len(toks) and toks[j].text in (",", "–", "—")
-    if i == 0:
+    if i == 0 or all(_STAMP.fullmatch(t.lower) for t in toks[:i]):
+        # At the start, or after nothing but a date stamp ("2021-02-01 CLEVELAND, Feb. 1").
         return entity.text.isupper() and len(entity.text) > 3 and after
     opened = len(toks) > 1 and toks[0].text.isupper() and len(toks[0].text) > 3
     return i == 2 and opened and toks[1].text == "," and after and entity.text in PLACE_NAMES
@@ -301,19 +318,38 @@ def _quote_mask(toks: list[Token]) -> list[bool]:
     return mask
 
 
+_PLURAL_TITLES = words("members representatives leaders mayors ministers ambassadors directors")
+
+
+def _where_in_brackets(text: str) -> bool:
+    """ "(Fla.)", "(Wuxi)": a place inside a name ("Jupiter (Fla.) Medical Center"), which the
+    name goes on after, unlike an acronym ("(TDBB)") that a person's name may follow."""
+    inner = text[1:-1].strip()
+    return inner.endswith(".") or inner in PLACE_NAMES
+
+
+def _title_word(lower: str) -> bool:
+    """A title, also the plurals that name a group of people ("Members of the Council"; not
+    "Kings College")."""
+    word = _bare(lower)
+    return word in TITLE_WORDS or word in _PLURAL_TITLES
+
+
 def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool) -> Entity | None:
     # Strip title words in front ("Vice Mayor Zhou Wendong", "Secretary of the ... Committee").
     start_tok = i
     titled = False
-    while start_tok < j and _bare(toks[start_tok].lower) in TITLE_WORDS:
+    while start_tok < j and _title_word(toks[start_tok].lower):
         start_tok += 1
         titled = True
     if titled:
         while start_tok < j and toks[start_tok].lower in _CONNECTORS:
             start_tok += 1
             titled = False  # "President of X": X is the organisation, not a person
-    if start_tok >= j:
-        return None
+    while start_tok < j - 1 and toks[start_tok].lower.endswith("-based"):
+        start_tok += 1  # "Hyderabad-based Sarvam Generics": where it is based, then the name
+    if start_tok >= j or (j < len(toks) and toks[j].lower == "based"):
+        return None  # "U.K.-based": a place describing the name that follows
     last = toks[j - 1]
     possessive = last.lower.endswith(("'s", "’s")) and last.lower not in (
         "people's",

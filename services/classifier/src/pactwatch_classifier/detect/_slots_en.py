@@ -60,7 +60,7 @@ def _list_forward(toks: list[Token], entities: list[Entity], idx: int, limit: in
             k += 1
         nxt = _entity_starting_at(entities, k)
         steps = 0
-        while nxt < 0 and steps < 3 and k < limit and _descriptor(toks[k], entities, k):
+        while nxt < 0 and steps < 3 and k < limit and _descriptor(toks, k):
             k += 1
             steps += 1
             nxt = _entity_starting_at(entities, k)
@@ -150,9 +150,14 @@ def _skip_descriptors(toks: list[Token], k: int, limit: int = 3) -> int:
     while (
         k >= 0
         and steps < limit
-        and toks[k].text[:1].islower()
-        and toks[k].text.isalpha()
-        and toks[k].lower not in _DESCRIPTOR_STOP
+        and (
+            (
+                toks[k].text[:1].islower()
+                and toks[k].text.isalpha()
+                and toks[k].lower not in _DESCRIPTOR_STOP
+            )
+            or toks[k].lower.endswith("-based")  # "and Gainesville-based University of ..."
+        )
     ):
         k -= 1
         steps += 1
@@ -318,7 +323,7 @@ def after_word(
                 m += 1
             idx = _entity_starting_at(entities, m)
             steps = 0
-            while idx < 0 and steps < 3 and m < len(toks) and _descriptor(toks[m], entities, m):
+            while idx < 0 and steps < 3 and m < len(toks) and _descriptor(toks, m):
                 m += 1
                 steps += 1
                 idx = _entity_starting_at(entities, m)
@@ -336,11 +341,15 @@ def after_word(
     return []
 
 
-def _descriptor(tok: Token, entities: list[Entity], m: int) -> bool:
+def _descriptor(toks: list[Token], m: int) -> bool:
+    """Whether token m describes the name after it rather than being the name."""
+    tok = toks[m]
     if tok.text[:1].islower() and tok.text.isalpha() and tok.lower not in _DESCRIPTOR_STOP:
         return True
-    # A demonym before the name: "with Serbian utility EPS".
-    return tok.text[:1].isupper() and tok.lower.endswith(("ian", "ese", "ish", "ean"))
+    if m + 1 < len(toks) and toks[m + 1].lower == "based":
+        return True  # "with U.K.-based North Fish" ("based" itself is lower-case)
+    # A demonym before the name ("with Serbian utility EPS"), or where it is based.
+    return tok.text[:1].isupper() and tok.lower.endswith(("ian", "ese", "ish", "ean", "-based"))
 
 
 def between(toks: list[Token], entities: list[Entity]) -> list[Entity]:

@@ -88,6 +88,8 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if match.group(0)[0] != ".":
         return True
     start = match.start()
+    if text[start + 1 : start + 2] == ")" and "(" in text[max(0, start - 12) : start]:
+        return False  # "Jupiter (Fla.) Medical Center": an abbreviation in brackets
     word = _WORD_BEFORE.search(text, max(0, start - 12), start)
     if word is not None:
         token = word.group(1).lower()
