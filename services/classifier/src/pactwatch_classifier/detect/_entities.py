@@ -16,6 +16,19 @@ from typing import Literal
 
 from ._places import PLACE_FIRST_PAIRS, PLACE_FIRST_WORDS, PLACE_NAMES
 from ._text import words
+from ._vocab_en import (
+    ADJECTIVES,
+    CN_SURNAMES,
+    CURRENCIES,
+    EVENT_WORDS,
+    ORG_HEADS,
+    ORG_WORDS,
+    PINYIN,
+    PLURAL_TITLES,
+    PURPOSE_TAIL,
+    SPEECH_VERBS,
+    TITLE_WORDS,
+)
 
 Kind = Literal["org", "person", "event", "name"]
 
@@ -42,51 +55,6 @@ _STOP = words(
     please click read tags focusing nearly around over under within through via per among
     amid following including led together looking based located arriving speaking
     addressing"""
-)
-TITLE_WORDS = words(
-    """mayor vice deputy acting secretary president chairman chairwoman chairperson ceo cfo coo
-    cto director governor minister premier chief general manager head founder co-founder
-    ambassador consul professor prof. dr. mr. ms. mrs. executive party commissioner
-    counsellor counselor councillor representative spokesman spokesperson spokeswoman
-    officer partner managing leader member senator congressman academician dean principal
-    chancellor envoy attaché attache captain king queen prince princess sheikh"""
-)
-ORG_WORDS = words(
-    """group company companies co. co ltd ltd. inc inc. corp corp. corporation bank university
-    institute center centre zone district city county province government ministry committee
-    commission association chamber fund park hospital academy bureau administration
-    authority council agency office port airlines airline holdings holding pharmaceuticals
-    pharmaceutical pharma technology technologies partners capital ventures energy motors
-    municipality federation foundation laboratory laboratories lab labs college school
-    society alliance consortium union organization organisation department police court
-    exchange trust securities insurance industries systems solutions networks electronics
-    medical health healthcare therapeutics biotech biosciences bioscience logistics airport
-    railway railways media telecom mobile steel chemical chemicals materials automotive auto
-    power grid petroleum oil mining resources investment investments development platform
-    incubator cluster commerce llc plc gmbh ag s.a. enterprise enterprises manufacturing
-    semiconductor semiconductors microelectronics electric robotics software cloud data town
-    village state region prefecture area province municipal people's consulting studio studios
-    services shipping airways ports terminal terminals"""
-)
-_EVENT_WORDS = words(
-    """expo forum conference summit fair exhibition festival games week ceremony meeting
-    congress symposium dialogue award awards olympics cup championship championships plan
-    program programme initiative strategy session sessions day show tour competition contest
-    seminar workshop roadshow"""
-)
-_SPEECH = words(
-    """said says stressed noted added told emphasized emphasised introduced hoped expressed
-    pointed stated remarked explained urged called welcomed praised thanked believes
-    believed announced witnessed met visited presided attended delivered"""
-)
-_CN_SURNAMES = words(
-    """wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo zheng
-    liang xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang yu du
-    ye cheng wei su lv lu ding ren yao shen zhong cui tan fan jin shi liao jia xia fu fang
-    zou xiong bai meng qin qiu hou yin xue yan duan lei long tao mao hao gu gong shao wan
-    qian lai kong wen qi chang ge jiao kang niu hong mo zhuang geng xing lang ni ou bao ai
-    bi bian chai chi dai fei gan guan hua ji ju kou lan le lian ling mei miao ning pang pei
-    pu qiao qu rao rong sang sha shang shu si tong wo xi xian xiang xin you zhan zuo"""
 )
 
 
@@ -221,17 +189,6 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
     return toks, found
 
 
-_CURRENCIES = words("dollar dollars cents yuan euro euros pounds sterling")
-# One or more pinyin syllables without tones ("wenhai", "xiaoping"): a Chinese given name.
-_PINYIN = re.compile(
-    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
-    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua"
-    r"|uo|ue|ui|ve|a|o|e|i|u|v))+"
-)
-_ADJECTIVES = words(
-    """chinese foreign local national international global european american asian african
-    british german french japanese korean russian indian dutch italian spanish sino"""
-)
 _BREAK = words(
     """sign signs signed signing inks inked seals sealed launches launched unveils unveiled
     teams joins visits visited meets met deepen deepens with and to on says said agree
@@ -239,35 +196,23 @@ _BREAK = words(
 )
 
 
-# Words that begin the name of a body ("University of ...", "Ministry of ..."): after "and"
-# inside an "X of Y" name they begin a second body.
-_ORG_HEADS = words(
-    """university ministry bank port city government academy institute college school
-    hospital association council chamber federation department bureau commission committee
-    agency authority office municipality foundation society centre center"""
-)
-
-
 def _second_body(toks: list[Token], i: int, j: int, k: int) -> bool:
     """After "X of Y and", whether the capitalised run from token k is a body of its own:
     it begins with a head word ("and University of St. Louis") or, when the left name has
     one, ends with one ("University of Lucknow and Lincoln University")."""
-    if _bare(toks[k].lower) in _ORG_HEADS:
+    if _bare(toks[k].lower) in ORG_HEADS:
         return True
     end = k
     while end < len(toks) and _is_cap(toks[end]) and _bare(toks[end].lower) not in _BREAK:
         end += 1
-    left_has_head = any(_bare(t.lower) in _ORG_HEADS for t in toks[i:j])
-    return left_has_head and end > k and _bare(toks[end - 1].lower) in _ORG_HEADS
-
-
-_PURPOSE_TAIL = words("project projects program programme initiative plan")
+    left_has_head = any(_bare(t.lower) in ORG_HEADS for t in toks[i:j])
+    return left_has_head and end > k and _bare(toks[end - 1].lower) in ORG_HEADS
 
 
 def _before_purpose(toks: list[Token], i: int, j: int) -> int:
     """Where a name ends before "for the ... Project": the project is what the named body
     works for, not part of its name. `j` when there is no such tail."""
-    if j - i < 4 or _bare(toks[j - 1].lower) not in _PURPOSE_TAIL:
+    if j - i < 4 or _bare(toks[j - 1].lower) not in PURPOSE_TAIL:
         return j
     for k in range(i + 1, j - 2):
         if toks[k].lower == "for" and toks[k + 1].lower == "the":
@@ -318,9 +263,6 @@ def _quote_mask(toks: list[Token]) -> list[bool]:
     return mask
 
 
-_PLURAL_TITLES = words("members representatives leaders mayors ministers ambassadors directors")
-
-
 def _where_in_brackets(text: str) -> bool:
     """ "(Fla.)", "(Wuxi)": a place inside a name ("Jupiter (Fla.) Medical Center"), which the
     name goes on after, unlike an acronym ("(TDBB)") that a person's name may follow."""
@@ -332,7 +274,7 @@ def _title_word(lower: str) -> bool:
     """A title, also the plurals that name a group of people ("Members of the Council"; not
     "Kings College")."""
     word = _bare(lower)
-    return word in TITLE_WORDS or word in _PLURAL_TITLES
+    return word in TITLE_WORDS or word in PLURAL_TITLES
 
 
 def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool) -> Entity | None:
@@ -378,13 +320,13 @@ def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool)
         and (
             # A demonym or an adverb, not a name; a known place that looks like one is a place
             # ("Dalian", "Fujian", "Suqian").
-            words[0] in _ADJECTIVES
+            words[0] in ADJECTIVES
             or (words[0].endswith(("ian", "ese", "ish")) and not text.isupper())
             or (len(words[0]) > 5 and words[0].endswith("ly") and words[0] != "italy")
         )
     ):
         return None
-    if j < len(toks) and _bare(toks[j].lower) in _CURRENCIES:
+    if j < len(toks) and _bare(toks[j].lower) in CURRENCIES:
         return None  # "8 billion U.S. dollars", "Hong Kong dollars": a currency, not a party
     return Entity(text, start, end, start_tok, j, kind, possessive, quoted)
 
@@ -395,9 +337,9 @@ def _kind(
     last = words[-1]
     head = words[: words.index("of")] if "of" in words else words
     if (
-        last in _EVENT_WORDS
-        or (len(words) > 1 and words[-1].isdigit() and words[-2] in _EVENT_WORDS)
-        or (len(head) < len(words) and any(w in _EVENT_WORDS for w in head))
+        last in EVENT_WORDS
+        or (len(words) > 1 and words[-1].isdigit() and words[-2] in EVENT_WORDS)
+        or (len(head) < len(words) and any(w in EVENT_WORDS for w in head))
     ):  # "Annual Meeting of Summer Davos" is a meeting
         return "event"
     has_org = any(w in ORG_WORDS for w in words)
@@ -407,14 +349,14 @@ def _kind(
         return "person"
     if (
         2 <= len(words) <= 3
-        and words[0] in _CN_SURNAMES
-        and all(_PINYIN.fullmatch(w) for w in words[1:])
+        and words[0] in CN_SURNAMES
+        and all(PINYIN.fullmatch(w) for w in words[1:])
     ):  # "Li Wenhai", not "Long Beach": the given name is pinyin too
         return "person"
     nxt = toks[j].lower if j < len(toks) else ""
     if nxt == "," and j + 1 < len(toks) and _bare(toks[j + 1].lower) in TITLE_WORDS:
         return "person"
-    if 2 <= len(words) <= 3 and nxt in _SPEECH:
+    if 2 <= len(words) <= 3 and nxt in SPEECH_VERBS:
         return "person"
     return "name"
 
@@ -422,3 +364,17 @@ def _kind(
 def is_party(entity: Entity) -> bool:
     """Organisations and bare names (cities, brands) can be parties; people and events not."""
     return entity.kind in ("org", "name") and not entity.quoted
+
+
+def entity_ending_at(entities: list[Entity], tok_end: int) -> int:
+    for idx, ent in enumerate(entities):
+        if ent.tok_end == tok_end:
+            return idx
+    return -1
+
+
+def entity_starting_at(entities: list[Entity], tok_start: int) -> int:
+    for idx, ent in enumerate(entities):
+        if ent.tok_start == tok_start:
+            return idx
+    return -1
