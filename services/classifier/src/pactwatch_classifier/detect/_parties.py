@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._entities import ORG_WORDS
 from ._places import is_place
 from ._text import words
+from ._vocab_en import ORG_WORDS
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 

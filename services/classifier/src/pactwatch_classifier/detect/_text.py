@@ -39,6 +39,7 @@ _ABBREVIATIONS = words(
     i.e vs gov dept univ jr sr gen lt col capt rep sen hon fig approx a.m p.m int'l intl
     corp"""
 )
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.']*)$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\u3000]*\n")
 
@@ -87,11 +88,15 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if match.group(0)[0] != ".":
         return True
     start = match.start()
+    if text[start + 1 : start + 2] == ")" and "(" in text[max(0, start - 12) : start]:
+        return False  # "Jupiter (Fla.) Medical Center": an abbreviation in brackets
     word = _WORD_BEFORE.search(text, max(0, start - 12), start)
     if word is not None:
         token = word.group(1).lower()
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             return False
+        if _INITIALS.fullmatch(token):
+            return False  # "O.P. Jindal Global University", "J.K. Rowling": initials
     rest = text[match.end() : match.end() + 3].lstrip()
     return not (rest and (rest[0].islower() or rest[0].isdigit()))
 
