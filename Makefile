@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := schemas runtime services/crawler services/classifier services/notifier deploy/devtools
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
-DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy types-PyYAML "jsonschema[format]>=4.22" "check-jsonschema==0.37.1" "kubernetes-validate>=1.30,<2" "schemathesis>=4.30,<5" "playwright>=1.45,<2" "grafana-foundation-sdk==1769699590!11.3.0"  # 0.38+ needs click>=8.5, faust-streaming pins click<8.4; schemathesis 4.x takes click<9; playwright drives the system Chromium, downloads no browser; the Grafana SDK (the dashboards' generator only) is the build for Grafana 11.3, the version compose runs
+DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy types-PyYAML "jsonschema[format]>=4.22" "check-jsonschema==0.37.1" "kubernetes-validate>=1.30,<2" "schemathesis>=4.30,<5" "playwright>=1.45,<2" "grafana-foundation-sdk==1769699590!11.3.0" "import-linter>=2.16,<3"  # 0.38+ needs click>=8.5, faust-streaming pins click<8.4; schemathesis 4.x takes click<9; playwright drives the system Chromium, downloads no browser; the Grafana SDK (the dashboards' generator only) is the build for Grafana 11.3, the version compose runs; import-linter checks the import contracts in pyproject.toml
 PYTEST_ARGS ?=
 
 help: ## List the commands
@@ -45,10 +45,11 @@ test: install system-deps ## Run the whole test suite (starts and stops its own 
 test-unit: install ## Run only the unit tests (no broker, no processes)
 	$(BIN)/pytest -m unit $(PYTEST_ARGS)
 
-lint: install ## Lint, format check and type check
+lint: install ## Lint, format check, type check and the import contracts (no service imports another, no cycle)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy schemas/src runtime/src services/crawler/src services/classifier/src services/notifier/src deploy/devtools/src deploy/grafana
+	$(BIN)/lint-imports --no-logo --no-cache
 
 fmt: install ## Format the code
 	$(BIN)/ruff check --fix .

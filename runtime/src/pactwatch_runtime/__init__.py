@@ -12,6 +12,7 @@ from ._deadletter import ConsumedRecord, DeadLetterSink, letter_for
 from ._http import parse_retry_after
 from ._lag import LagWatch, lag_per_partition
 from ._logging import QUIET_LOGGERS, LogFormat, configure_logging, logging_config
+from ._main import load_settings, run_service
 from ._metrics import (
     DEFAULT_BUCKETS,
     ErrorsCollector,
@@ -46,6 +47,7 @@ __all__ = [
     "health_response",
     "lag_per_partition",
     "letter_for",
+    "load_settings",
     "logging_config",
     "metrics_response",
     "parse_retry_after",
@@ -53,6 +55,7 @@ __all__ = [
     "register_build_info",
     "register_dead_letter_counter",
     "register_standard_metrics",
+    "run_service",
     "shared_env",
     "start_ops_server",
 ]

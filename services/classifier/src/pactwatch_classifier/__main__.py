@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import faust
 
-from pactwatch_runtime import logging_config
+from pactwatch_runtime import load_settings, logging_config
 
 from .app import create_app
 from .core.config import Settings
 
 
 def main() -> None:
-    settings = Settings()
+    settings = load_settings("pactwatch-classifier", Settings)
     app = create_app(settings)
     # mode's Worker handles SIGTERM/SIGINT: it stops the agents, commits, and exits.
     worker = faust.Worker(

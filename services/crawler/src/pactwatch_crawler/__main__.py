@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 import time
 
 import structlog
 from aiokafka.errors import KafkaError
 
-from pactwatch_runtime import CountingProducer, bounded, configure_logging, start_ops_server
+from pactwatch_runtime import CountingProducer, bounded, run_service, start_ops_server
 
 from .core.config import Settings
 from .fetch import Fetcher
@@ -149,13 +148,12 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> None:
-    settings = Settings()
-    configure_logging(settings.log_level, settings.log_format)
-    try:
-        asyncio.run(run(settings))
-    except SourcesFileError as exc:
-        log.error("bad_sources_file", error=str(exc))
-        sys.exit(2)
+    run_service(
+        "pactwatch-crawler",
+        Settings,
+        run,
+        fatal={SourcesFileError: ("bad_sources_file", 2)},
+    )
 
 
 if __name__ == "__main__":

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 import time
 
 import structlog
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
-from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from pactwatch_runtime import (
@@ -18,7 +16,7 @@ from pactwatch_runtime import (
     CountingProducer,
     LagWatch,
     bounded,
-    configure_logging,
+    run_service,
     start_ops_server,
 )
 
@@ -151,20 +149,17 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> None:
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        print(f"pactwatch-notifier: bad settings: {exc}", file=sys.stderr)
-        sys.exit(2)
-    configure_logging(settings.log_level, settings.log_format)
-    try:
-        asyncio.run(run(settings))
-    except SubscriptionsFileError as exc:
-        log.error("bad_subscriptions_file", error=str(exc))
-        sys.exit(2)
-    except (SQLAlchemyError, ValueError) as exc:  # database unreachable, or a bad import
-        log.error("subscriptions_database_failed", error=str(exc)[:1000])
-        sys.exit(1)
+    run_service(
+        "pactwatch-notifier",
+        Settings,
+        run,
+        fatal={
+            SubscriptionsFileError: ("bad_subscriptions_file", 2),
+            # The database unreachable, or a bad import.
+            SQLAlchemyError: ("subscriptions_database_failed", 1),
+            ValueError: ("subscriptions_database_failed", 1),
+        },
+    )
 
 
 if __name__ == "__main__":

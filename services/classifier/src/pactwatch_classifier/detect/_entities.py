@@ -16,6 +16,19 @@ from typing import Literal
 
 from ._places import PLACE_FIRST_PAIRS, PLACE_FIRST_WORDS, PLACE_NAMES
 from ._text import words
+from ._vocab_en import (
+    ADJECTIVES,
+    CN_SURNAMES,
+    CURRENCIES,
+    EVENT_WORDS,
+    ORG_HEADS,
+    ORG_WORDS,
+    PINYIN,
+    PLURAL_TITLES,
+    PURPOSE_TAIL,
+    SPEECH_VERBS,
+    TITLE_WORDS,
+)
 
 Kind = Literal["org", "person", "event", "name"]
 
@@ -42,51 +55,6 @@ _STOP = words(
     please click read tags focusing nearly around over under within through via per among
     amid following including led together looking based located arriving speaking
     addressing"""
-)
-TITLE_WORDS = words(
-    """mayor vice deputy acting secretary president chairman chairwoman chairperson ceo cfo coo
-    cto director governor minister premier chief general manager head founder co-founder
-    ambassador consul professor prof. dr. mr. ms. mrs. executive party commissioner
-    counsellor counselor councillor representative spokesman spokesperson spokeswoman
-    officer partner managing leader member senator congressman academician dean principal
-    chancellor envoy attaché attache captain king queen prince princess sheikh"""
-)
-ORG_WORDS = words(
-    """group company companies co. co ltd ltd. inc inc. corp corp. corporation bank university
-    institute center centre zone district city county province government ministry committee
-    commission association chamber fund park hospital academy bureau administration
-    authority council agency office port airlines airline holdings holding pharmaceuticals
-    pharmaceutical pharma technology technologies partners capital ventures energy motors
-    municipality federation foundation laboratory laboratories lab labs college school
-    society alliance consortium union organization organisation department police court
-    exchange trust securities insurance industries systems solutions networks electronics
-    medical health healthcare therapeutics biotech biosciences bioscience logistics airport
-    railway railways media telecom mobile steel chemical chemicals materials automotive auto
-    power grid petroleum oil mining resources investment investments development platform
-    incubator cluster commerce llc plc gmbh ag s.a. enterprise enterprises manufacturing
-    semiconductor semiconductors microelectronics electric robotics software cloud data town
-    village state region prefecture area province municipal people's consulting studio studios
-    services shipping airways ports terminal terminals"""
-)
-_EVENT_WORDS = words(
-    """expo forum conference summit fair exhibition festival games week ceremony meeting
-    congress symposium dialogue award awards olympics cup championship championships plan
-    program programme initiative strategy session sessions day show tour competition contest
-    seminar workshop roadshow"""
-)
-_SPEECH = words(
-    """said says stressed noted added told emphasized emphasised introduced hoped expressed
-    pointed stated remarked explained urged called welcomed praised thanked believes
-    believed announced witnessed met visited presided attended delivered"""
-)
-_CN_SURNAMES = words(
-    """wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo zheng
-    liang xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang yu du
-    ye cheng wei su lv lu ding ren yao shen zhong cui tan fan jin shi liao jia xia fu fang
-    zou xiong bai meng qin qiu hou yin xue yan duan lei long tao mao hao gu gong shao wan
-    qian lai kong wen qi chang ge jiao kang niu hong mo zhuang geng xing lang ni ou bao ai
-    bi bian chai chi dai fei gan guan hua ji ju kou lan le lian ling mei miao ning pang pei
-    pu qiao qu rao rong sang sha shang shu si tong wo xi xian xiang xin you zhan zuo"""
 )
 
 
@@ -160,7 +128,11 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                 break
             cur = toks[j]
             if _is_cap(cur) and _bare(cur.lower) not in _BREAK:
-                if toks[j - 1].text.startswith("(") and _bare(cur.lower) not in ORG_WORDS:
+                if (
+                    toks[j - 1].text.startswith("(")
+                    and _bare(cur.lower) not in ORG_WORDS
+                    and not _where_in_brackets(toks[j - 1].text)
+                ):
                     break  # "Union of ... Municipalities (TDBB) Uğur Altay": a person follows
                 j += 1
                 continue
@@ -169,6 +141,15 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                 continue
             if cur.text == "," and j + 1 < n and toks[j + 1].lower in _LEGAL_AFTER_COMMA:
                 j += 2
+                continue
+            if (
+                cur.lower == "at"
+                and toks[i].lower == "university"
+                and has_of
+                and j + 1 < n
+                and _is_cap(toks[j + 1])
+            ):  # "University of Alabama at Birmingham", "University of Texas at Austin"
+                j += 1
                 continue
             if cur.lower in _CONNECTORS and cur.lower != "on":
                 k = j
@@ -182,6 +163,9 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                         and (has_of or _org_ahead(toks, k))
                         # "Orbitum Aerospace and Nantong University": a place starts a new name.
                         and _bare(toks[k].lower) not in PLACE_FIRST_WORDS
+                        # "University of Mumbai and University of St. Louis": two bodies;
+                        # "Ministry of Industry and Information Technology": one.
+                        and not (has_of and _second_body(toks, i, j, k))
                     )
                 if cur.lower == "the" and not (j > i and toks[j - 1].lower in ("of", "for")):
                     ok = False
@@ -191,6 +175,13 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
                     j = k
                     continue
             break
+        j_name = _before_purpose(toks, i, j)
+        if j_name < j:  # "the Corps of Engineers for the Harbor Deepening Project"
+            entity = _make_entity(sentence, toks, i, j_name, quoted[i])
+            if entity is not None:
+                found.append(entity)
+            i = j_name + 1
+            continue
         entity = _make_entity(sentence, toks, i, j, quoted[i])
         if entity is not None and not _dateline(toks, i, j, entity):
             found.append(entity)
@@ -198,10 +189,6 @@ def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Tok
     return toks, found
 
 
-_ADJECTIVES = words(
-    """chinese foreign local national international global european american asian african
-    british german french japanese korean russian indian dutch italian spanish sino"""
-)
 _BREAK = words(
     """sign signs signed signing inks inked seals sealed launches launched unveils unveiled
     teams joins visits visited meets met deepen deepens with and to on says said agree
@@ -209,11 +196,39 @@ _BREAK = words(
 )
 
 
+def _second_body(toks: list[Token], i: int, j: int, k: int) -> bool:
+    """After "X of Y and", whether the capitalised run from token k is a body of its own:
+    it begins with a head word ("and University of St. Louis") or, when the left name has
+    one, ends with one ("University of Lucknow and Lincoln University")."""
+    if _bare(toks[k].lower) in ORG_HEADS:
+        return True
+    end = k
+    while end < len(toks) and _is_cap(toks[end]) and _bare(toks[end].lower) not in _BREAK:
+        end += 1
+    left_has_head = any(_bare(t.lower) in ORG_HEADS for t in toks[i:j])
+    return left_has_head and end > k and _bare(toks[end - 1].lower) in ORG_HEADS
+
+
+def _before_purpose(toks: list[Token], i: int, j: int) -> int:
+    """Where a name ends before "for the ... Project": the project is what the named body
+    works for, not part of its name. `j` when there is no such tail."""
+    if j - i < 4 or _bare(toks[j - 1].lower) not in PURPOSE_TAIL:
+        return j
+    for k in range(i + 1, j - 2):
+        if toks[k].lower == "for" and toks[k + 1].lower == "the":
+            return k
+    return j
+
+
+_STAMP = re.compile(r"\d[\d\-/.:]*|date|updated|published|posted|[,:|]")
+
+
 def _dateline(toks: list[Token], i: int, j: int, entity: Entity) -> bool:
     """ "BELGRADE, March 3 --", "WUXI, China, Dec. 10": the place opening a news item, not a
     name in it."""
     after = j < len(toks) and toks[j].text in (",", "–", "—")
-    if i == 0:
+    if i == 0 or all(_STAMP.fullmatch(t.lower) for t in toks[:i]):
+        # At the start, or after nothing but a date stamp ("2021-02-01 CLEVELAND, Feb. 1").
         return entity.text.isupper() and len(entity.text) > 3 and after
     opened = len(toks) > 1 and toks[0].text.isupper() and len(toks[0].text) > 3
     return i == 2 and opened and toks[1].text == "," and after and entity.text in PLACE_NAMES
@@ -248,19 +263,35 @@ def _quote_mask(toks: list[Token]) -> list[bool]:
     return mask
 
 
+def _where_in_brackets(text: str) -> bool:
+    """ "(Fla.)", "(Wuxi)": a place inside a name ("Jupiter (Fla.) Medical Center"), which the
+    name goes on after, unlike an acronym ("(TDBB)") that a person's name may follow."""
+    inner = text[1:-1].strip()
+    return inner.endswith(".") or inner in PLACE_NAMES
+
+
+def _title_word(lower: str) -> bool:
+    """A title, also the plurals that name a group of people ("Members of the Council"; not
+    "Kings College")."""
+    word = _bare(lower)
+    return word in TITLE_WORDS or word in PLURAL_TITLES
+
+
 def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool) -> Entity | None:
     # Strip title words in front ("Vice Mayor Zhou Wendong", "Secretary of the ... Committee").
     start_tok = i
     titled = False
-    while start_tok < j and _bare(toks[start_tok].lower) in TITLE_WORDS:
+    while start_tok < j and _title_word(toks[start_tok].lower):
         start_tok += 1
         titled = True
     if titled:
         while start_tok < j and toks[start_tok].lower in _CONNECTORS:
             start_tok += 1
             titled = False  # "President of X": X is the organisation, not a person
-    if start_tok >= j:
-        return None
+    while start_tok < j - 1 and toks[start_tok].lower.endswith("-based"):
+        start_tok += 1  # "Hyderabad-based Sarvam Generics": where it is based, then the name
+    if start_tok >= j or (j < len(toks) and toks[j].lower == "based"):
+        return None  # "U.K.-based": a place describing the name that follows
     last = toks[j - 1]
     possessive = last.lower.endswith(("'s", "’s")) and last.lower not in (
         "people's",
@@ -283,12 +314,20 @@ def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool)
     kind = _kind(words, titled, sentence, end, toks, j)
     if len(text) < 2:
         return None
-    if len(words) == 1 and (
-        words[0] in _ADJECTIVES
-        or (words[0].endswith(("ian", "ese", "ish")) and not text.isupper())
-        or (len(words[0]) > 5 and words[0].endswith("ly") and words[0] != "italy")
+    if (
+        len(words) == 1
+        and text not in PLACE_NAMES
+        and (
+            # A demonym or an adverb, not a name; a known place that looks like one is a place
+            # ("Dalian", "Fujian", "Suqian").
+            words[0] in ADJECTIVES
+            or (words[0].endswith(("ian", "ese", "ish")) and not text.isupper())
+            or (len(words[0]) > 5 and words[0].endswith("ly") and words[0] != "italy")
+        )
     ):
         return None
+    if j < len(toks) and _bare(toks[j].lower) in CURRENCIES:
+        return None  # "8 billion U.S. dollars", "Hong Kong dollars": a currency, not a party
     return Entity(text, start, end, start_tok, j, kind, possessive, quoted)
 
 
@@ -298,9 +337,9 @@ def _kind(
     last = words[-1]
     head = words[: words.index("of")] if "of" in words else words
     if (
-        last in _EVENT_WORDS
-        or (len(words) > 1 and words[-1].isdigit() and words[-2] in _EVENT_WORDS)
-        or (len(head) < len(words) and any(w in _EVENT_WORDS for w in head))
+        last in EVENT_WORDS
+        or (len(words) > 1 and words[-1].isdigit() and words[-2] in EVENT_WORDS)
+        or (len(head) < len(words) and any(w in EVENT_WORDS for w in head))
     ):  # "Annual Meeting of Summer Davos" is a meeting
         return "event"
     has_org = any(w in ORG_WORDS for w in words)
@@ -308,12 +347,16 @@ def _kind(
         return "org"
     if titled:
         return "person"
-    if 2 <= len(words) <= 3 and words[0] in _CN_SURNAMES and all(w.isalpha() for w in words):
+    if (
+        2 <= len(words) <= 3
+        and words[0] in CN_SURNAMES
+        and all(PINYIN.fullmatch(w) for w in words[1:])
+    ):  # "Li Wenhai", not "Long Beach": the given name is pinyin too
         return "person"
     nxt = toks[j].lower if j < len(toks) else ""
     if nxt == "," and j + 1 < len(toks) and _bare(toks[j + 1].lower) in TITLE_WORDS:
         return "person"
-    if 2 <= len(words) <= 3 and nxt in _SPEECH:
+    if 2 <= len(words) <= 3 and nxt in SPEECH_VERBS:
         return "person"
     return "name"
 
@@ -321,3 +364,17 @@ def _kind(
 def is_party(entity: Entity) -> bool:
     """Organisations and bare names (cities, brands) can be parties; people and events not."""
     return entity.kind in ("org", "name") and not entity.quoted
+
+
+def entity_ending_at(entities: list[Entity], tok_end: int) -> int:
+    for idx, ent in enumerate(entities):
+        if ent.tok_end == tok_end:
+            return idx
+    return -1
+
+
+def entity_starting_at(entities: list[Entity], tok_start: int) -> int:
+    for idx, ent in enumerate(entities):
+        if ent.tok_start == tok_start:
+            return idx
+    return -1

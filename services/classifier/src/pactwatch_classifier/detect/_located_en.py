@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ._entities import ORG_WORDS
 from ._places import is_place
+from ._vocab_en import ORG_WORDS
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._entities import ORG_WORDS
 from ._places import is_place
 from ._sides_zh import abbreviation_pair
 from ._text import words
+from ._vocab_en import ORG_WORDS
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 

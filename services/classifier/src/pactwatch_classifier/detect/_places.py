@@ -47,6 +47,27 @@ def _single_words() -> list[str]:
     return text.split()
 
 
+# The country a demonym names, for "his Russian counterpart Sergey Lavrov" (the party is
+# Russia). Only countries of the gazetteer.
+DEMONYMS: Final = {
+    "chinese": "China", "japanese": "Japan", "korean": "South Korea", "singaporean": "Singapore",
+    "malaysian": "Malaysia", "thai": "Thailand", "vietnamese": "Vietnam",
+    "indonesian": "Indonesia", "philippine": "Philippines", "filipino": "Philippines",
+    "indian": "India", "pakistani": "Pakistan", "kazakh": "Kazakhstan", "russian": "Russia",
+    "german": "Germany", "french": "France", "italian": "Italy", "spanish": "Spain",
+    "portuguese": "Portugal", "dutch": "Netherlands", "belgian": "Belgium", "swiss": "Switzerland",
+    "austrian": "Austria", "swedish": "Sweden", "norwegian": "Norway", "danish": "Denmark",
+    "finnish": "Finland", "polish": "Poland", "hungarian": "Hungary", "serbian": "Serbia",
+    "greek": "Greece", "turkish": "Turkey", "israeli": "Israel", "egyptian": "Egypt",
+    "saudi": "Saudi Arabia", "emirati": "United Arab Emirates", "qatari": "Qatar",
+    "iranian": "Iran", "brazilian": "Brazil", "argentine": "Argentina", "chilean": "Chile",
+    "mexican": "Mexico", "canadian": "Canada", "american": "United States",
+    "british": "United Kingdom",
+    "irish": "Ireland", "australian": "Australia", "nigerian": "Nigeria", "kenyan": "Kenya",
+    "ethiopian": "Ethiopia", "lao": "Laos", "laotian": "Laos", "cambodian": "Cambodia",
+    "mongolian": "Mongolia", "uzbek": "Uzbekistan",
+}  # fmt: skip
+
 _EN_NAMES = sorted(set(_single_words()) | set(_MULTI), key=len, reverse=True)
 PLACE_NAMES: Final = frozenset(_EN_NAMES)
 # The first two words of multi-word place names ("New York", "Hong Kong").

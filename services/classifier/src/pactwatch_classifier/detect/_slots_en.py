@@ -9,8 +9,9 @@ far more precise than taking every name in the sentence, which matters for finge
 
 from __future__ import annotations
 
-from ._entities import TITLE_WORDS, Entity, Token, is_party
-from ._places import is_place
+from ._entities import Entity, Token, entity_ending_at, entity_starting_at, is_party
+from ._places import DEMONYMS, is_place
+from ._speakers_en import COUNTERPART, speaks_for
 from ._text import words
 
 _SKIP_BEFORE_VERB = words(
@@ -27,20 +28,6 @@ _PREPOSITIONS = words(
 _LIST_GLUE = frozenset({",", "and", "&", "as", "well"})
 
 
-def _entity_ending_at(entities: list[Entity], tok_end: int) -> int:
-    for idx, ent in enumerate(entities):
-        if ent.tok_end == tok_end:
-            return idx
-    return -1
-
-
-def _entity_starting_at(entities: list[Entity], tok_start: int) -> int:
-    for idx, ent in enumerate(entities):
-        if ent.tok_start == tok_start:
-            return idx
-    return -1
-
-
 def _list_forward(toks: list[Token], entities: list[Entity], idx: int, limit: int) -> list[Entity]:
     """Entity at `idx` and the ones coordinated after it ("A, B and C")."""
     found = [entities[idx]]
@@ -49,7 +36,7 @@ def _list_forward(toks: list[Token], entities: list[Entity], idx: int, limit: in
         k = cur
         if k + 1 < min(limit, len(toks)) and toks[k].lower in ("in", "of"):
             # "Siem Reap in Kampuchea, Biratnagar in Nepal and ...": skip each one's place
-            where = _entity_starting_at(entities, k + 1)
+            where = entity_starting_at(entities, k + 1)
             if where >= 0:
                 k = cur = entities[where].tok_end
         while k < limit and k < len(toks) and toks[k].lower in _LIST_GLUE:
@@ -58,20 +45,34 @@ def _list_forward(toks: list[Token], entities: list[Entity], idx: int, limit: in
             return found
         if k < len(toks) and toks[k].lower == "the":
             k += 1
-        nxt = _entity_starting_at(entities, k)
+        nxt = entity_starting_at(entities, k)
         steps = 0
-        while nxt < 0 and steps < 3 and k < limit and _descriptor(toks[k], entities, k):
+        while nxt < 0 and steps < 3 and k < limit and _descriptor(toks, k):
             k += 1
             steps += 1
-            nxt = _entity_starting_at(entities, k)
+            nxt = entity_starting_at(entities, k)
         if nxt >= 0 and entities[nxt].possessive:
-            after = _entity_starting_at(entities, entities[nxt].tok_end)
+            after = entity_starting_at(entities, entities[nxt].tok_end)
             if after >= 0:
                 nxt = after
         if nxt < 0:
             return found
+        if _appositive_place(toks, entities[nxt], cur):
+            cur = entities[nxt].tok_end  # "IIT, Hyderabad, and NIMS, Japan": where A is
+            continue
         found.append(entities[nxt])
         cur = entities[nxt].tok_end
+
+
+def _appositive_place(toks: list[Token], ent: Entity, prev_end: int) -> bool:
+    """A known place set off by commas right after a name ("NIMS, Japan, and ...", "the
+    consulate in San Francisco, USA,"): where the name is, not a party of its own."""
+    return (
+        ent.tok_start == prev_end + 1
+        and toks[prev_end].text == ","
+        and (ent.tok_end >= len(toks) or toks[ent.tok_end].text in (",", ";", ")"))
+        and is_place(ent.text)
+    )
 
 
 def _list_backward(toks: list[Token], entities: list[Entity], idx: int) -> list[Entity]:
@@ -80,7 +81,7 @@ def _list_backward(toks: list[Token], entities: list[Entity], idx: int) -> list[
     found = [entities[idx]]
     cur = entities[idx].tok_start
     while True:
-        k = cur - 1
+        k = _skip_counterpart(toks, cur - 1)
         k = _skip_possessor(toks, entities, k)
         k = _skip_descriptors(toks, k)
         glue: list[str] = []
@@ -90,7 +91,7 @@ def _list_backward(toks: list[Token], entities: list[Entity], idx: int) -> list[
         if not glue or k < 0:
             return found
         k = _skip_descriptors(toks, k)
-        prev = _entity_ending_at(entities, k + 1)
+        prev = entity_ending_at(entities, k + 1)
         if prev < 0:
             return found
         before = toks[entities[prev].tok_start - 1].lower if entities[prev].tok_start > 0 else ""
@@ -136,9 +137,14 @@ def _skip_descriptors(toks: list[Token], k: int, limit: int = 3) -> int:
     while (
         k >= 0
         and steps < limit
-        and toks[k].text[:1].islower()
-        and toks[k].text.isalpha()
-        and toks[k].lower not in _DESCRIPTOR_STOP
+        and (
+            (
+                toks[k].text[:1].islower()
+                and toks[k].text.isalpha()
+                and toks[k].lower not in _DESCRIPTOR_STOP
+            )
+            or toks[k].lower.endswith("-based")  # "and Gainesville-based University of ..."
+        )
     ):
         k -= 1
         steps += 1
@@ -147,9 +153,19 @@ def _skip_descriptors(toks: list[Token], k: int, limit: int = 3) -> int:
     return k
 
 
+def _skip_counterpart(toks: list[Token], k: int) -> int:
+    """Step back over "his Russian counterpart" before a name (the name stands for Russia,
+    and what is listed before it is the other side)."""
+    if k >= 1 and toks[k].lower in COUNTERPART and toks[k - 1].lower in DEMONYMS:
+        k -= 2
+        if k >= 0 and toks[k].lower in ("his", "her", "their", "its"):
+            k -= 1
+    return k
+
+
 def _skip_possessor(toks: list[Token], entities: list[Entity], k: int) -> int:
     """Step back over a possessor right before a name ("Hong Kong's MTR")."""
-    idx = _entity_ending_at(entities, k + 1)
+    idx = entity_ending_at(entities, k + 1)
     if idx >= 0 and entities[idx].possessive:
         return entities[idx].tok_start - 1
     return k
@@ -158,16 +174,23 @@ def _skip_possessor(toks: list[Token], entities: list[Entity], k: int) -> int:
 def _appositive_head(toks: list[Token], entities: list[Entity], tok: int) -> int:
     for k in range(tok - 1, max(-1, tok - 10), -1):
         if toks[k].text == ",":
-            return _entity_ending_at(entities, k)
+            return entity_ending_at(entities, k)
     return -1
 
 
+_ANNOUNCING = frozenset(
+    {"announced", "announces", "celebrated", "celebrates", "marked", "marks", "completed",
+     "completes", "finalised", "finalized", "confirmed", "confirms"}
+)  # fmt: skip
 _PRONOUNS = frozenset({"it", "they", "company", "firm", "group", "companies", "firms", "we"})
 
 
 def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[Entity]:
     """The names acting as subject of the verb at token `verb_tok`."""
     k = verb_tok - 1
+    if k >= 1 and toks[k].lower in ("the", "a") and toks[k - 1].lower in _ANNOUNCING:
+        # "Port Freeport announced the signing of ...": the announcer signed.
+        return subject(toks, entities, k - 1)
     while k >= 0 and (
         toks[k].lower in _SKIP_BEFORE_VERB
         or (toks[k].lower.endswith("ly") and toks[k].text.islower() and len(toks[k].lower) > 4)
@@ -175,9 +198,11 @@ def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[En
         k -= 1
     if k < 0:
         return []
-    idx = _entity_ending_at(entities, k + 1)
+    idx = entity_ending_at(entities, k + 1)
+    if idx >= 0 and located(toks, entities[idx]) and entities[idx].kind == "name":
+        return []  # "enterprises from Southeast Asia signed": where the subject is from
     if idx >= 0:
-        listed = [_speaks_for(toks, entities, e) for e in _list_backward(toks, entities, idx)]
+        listed = [speaks_for(toks, entities, e) for e in _list_backward(toks, entities, idx)]
         return [e for e in listed if is_party(e)]
     if toks[k].lower in _PRONOUNS:
         # "X said on Tuesday it had signed ...": the pronoun stands for the first
@@ -197,34 +222,6 @@ def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[En
                 continue
             return [e for e in _list_forward(toks, entities, idx, verb_tok) if is_party(e)]
     return []
-
-
-_APPOSITION_SKIP = frozenset({"the", "a", "an", "city", "province", "county", "of", "state"})
-
-
-def _speaks_for(toks: list[Token], entities: list[Entity], ent: Entity) -> Entity:
-    """A person followed by ", the mayor of the city of Xiangyang": the organisation they
-    speak for (the person themself otherwise)."""
-    if ent.kind != "person":
-        return ent
-    k = ent.tok_end
-    if k >= len(toks) or toks[k].text != ",":
-        return ent
-    k += 1
-    steps = 0
-    while k < len(toks) and steps < 5 and toks[k].lower not in TITLE_WORDS:
-        if not toks[k].text.islower():
-            return ent
-        k, steps = k + 1, steps + 1
-    if k >= len(toks) or toks[k].lower not in TITLE_WORDS:
-        return ent
-    k += 1
-    if k >= len(toks) or toks[k].lower != "of":
-        return ent
-    while k < len(toks) and toks[k].lower in _APPOSITION_SKIP:
-        k += 1
-    found = _entity_starting_at(entities, k)
-    return entities[found] if found >= 0 and is_party(entities[found]) else ent
 
 
 # A relative clause or an infinitive after the object starts another predicate: "signed an
@@ -248,35 +245,35 @@ def after_word(
             m = k + 1
             while m < len(toks) and toks[m].lower in ("the", "a", "an", "both", "its", "their"):
                 m += 1
-            idx = _entity_starting_at(entities, m)
+            idx = entity_starting_at(entities, m)
             steps = 0
-            while idx < 0 and steps < 3 and m < len(toks) and _descriptor(toks[m], entities, m):
+            while idx < 0 and steps < 3 and m < len(toks) and _descriptor(toks, m):
                 m += 1
                 steps += 1
-                idx = _entity_starting_at(entities, m)
-            if idx < 0 and steps and m + 1 < len(toks) and toks[m].text == ",":
-                # "with Chinese electronics giant, the Foxconn Technology Group"
-                m += 2 if toks[m + 1].lower == "the" else 1
-                idx = _entity_starting_at(entities, m)
+                idx = entity_starting_at(entities, m)
+                if idx < 0 and m + 1 < len(toks) and toks[m].text == ",":
+                    # "with Chinese electronics giant, the Foxconn Technology Group"
+                    m += 2 if toks[m + 1].lower in ("the", "a", "an") else 1
+                    idx = entity_starting_at(entities, m)
             if idx >= 0 and entities[idx].possessive:
-                nxt = _entity_starting_at(entities, entities[idx].tok_end)
+                nxt = entity_starting_at(entities, entities[idx].tok_end)
                 if nxt >= 0:
                     idx = nxt
-            end = entities[idx].tok_end if idx >= 0 else -1
-            if 0 <= end < len(toks) - 1 and toks[end].lower == "based":
-                # "with U.K.-based North Fish": the place describes the name after it
-                idx = _entity_starting_at(entities, end + 1)
             if idx >= 0:
                 found = _list_forward(toks, entities, idx, len(toks))
                 return [e for e in found if is_party(e)]
     return []
 
 
-def _descriptor(tok: Token, entities: list[Entity], m: int) -> bool:
+def _descriptor(toks: list[Token], m: int) -> bool:
+    """Whether token m describes the name after it rather than being the name."""
+    tok = toks[m]
     if tok.text[:1].islower() and tok.text.isalpha() and tok.lower not in _DESCRIPTOR_STOP:
         return True
-    # A demonym before the name: "with Serbian utility EPS".
-    return tok.text[:1].isupper() and tok.lower.endswith(("ian", "ese", "ish", "ean"))
+    if m + 1 < len(toks) and toks[m + 1].lower == "based":
+        return True  # "with U.K.-based North Fish" ("based" itself is lower-case)
+    # A demonym before the name ("with Serbian utility EPS"), or where it is based.
+    return tok.text[:1].isupper() and tok.lower.endswith(("ian", "ese", "ish", "ean", "-based"))
 
 
 def between(toks: list[Token], entities: list[Entity]) -> list[Entity]:
@@ -320,6 +317,7 @@ def between_pairs(toks: list[Token], entities: list[Entity]) -> list[list[Entity
         return []
     pairs: list[list[Entity]] = []
     chunk: list[Entity] = []
+    last_end = start
     for ent in entities:
         if ent.tok_start <= start:
             continue
@@ -328,7 +326,9 @@ def between_pairs(toks: list[Token], entities: list[Entity]) -> list[list[Entity
             if chunk:
                 pairs.append(chunk)
             chunk = []
-        if is_party(ent) and not located(toks, ent):
+        appositive = _appositive_place(toks, ent, last_end)  # "University of St. Louis, US;"
+        last_end = ent.tok_end
+        if is_party(ent) and not located(toks, ent) and not appositive:
             chunk.append(ent)
     if chunk:
         pairs.append(chunk)

@@ -88,13 +88,15 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if match.group(0)[0] != ".":
         return True
     start = match.start()
+    if text[start + 1 : start + 2] == ")" and "(" in text[max(0, start - 12) : start]:
+        return False  # "Jupiter (Fla.) Medical Center": an abbreviation in brackets
     word = _WORD_BEFORE.search(text, max(0, start - 12), start)
     if word is not None:
         token = word.group(1).lower()
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             return False
-        if _INITIALS.fullmatch(token):  # "O.P. Jindal Global University"
-            return False
+        if _INITIALS.fullmatch(token):
+            return False  # "O.P. Jindal Global University", "J.K. Rowling": initials
     rest = text[match.end() : match.end() + 3].lstrip()
     return not (rest and (rest[0].islower() or rest[0].isdigit()))
 

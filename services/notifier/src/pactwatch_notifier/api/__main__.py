@@ -8,9 +8,8 @@ import sys
 
 import structlog
 import uvicorn
-from pydantic import ValidationError
 
-from pactwatch_runtime import configure_logging
+from pactwatch_runtime import configure_logging, load_settings
 
 from .config import ApiSettings
 from .main import create_app
@@ -19,11 +18,7 @@ log = structlog.get_logger("pactwatch.notifier.api")
 
 
 def main() -> None:
-    try:
-        settings = ApiSettings()
-    except ValidationError as exc:
-        print(f"pactwatch-notifier-api: bad settings: {exc}", file=sys.stderr)
-        sys.exit(2)
+    settings = load_settings("pactwatch-notifier-api", ApiSettings)
     configure_logging(settings.log_level, settings.log_format)
     config = uvicorn.Config(
         create_app(settings),
