@@ -244,6 +244,7 @@ def merge(cands: list[Candidate]) -> list[Event]:
             for e in signings
             if (e.umbrella and e.new)  # "另有14个项目签约": a further batch, counted
             or (e.parties and (not e.umbrella or not covers(e.parties, specific)))
+            or (e.deal and not e.umbrella)  # a listed agreement whose title names no side
         ]
     coops = [c for c in cands if c.type == "cooperation"]
     steps = [c for c in coops if c.cameo not in TALK_CODES]

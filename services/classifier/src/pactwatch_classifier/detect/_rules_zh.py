@@ -31,6 +31,7 @@ from ._slots_zh import (
     respectively,
     signing_parties,
     title_pair,
+    title_parties,
     titled_deals,
 )
 from ._words_zh import NEG_BEFORE, SIGN
@@ -86,10 +87,21 @@ def analyse(sentence: str, ctx: Context, has_sign: bool, has_coop: bool) -> list
         listed = _listed_deals(sentence)
         if listed:
             return listed
+    item = _NUMBERED_TITLE.search(sentence)
+    if item is not None and _AGREEMENT_TITLE.search(item.group(1)) and not _VETO.search(sentence):
+        # "二、《A、B关于…合作备忘录》，促进…": one item of a list of agreements signed
+        parties = title_parties(item.group(1))
+        return [Candidate("signing", "057", 0.85, parties, parties, new=True, deal=item.group(1))]
     found = _analyse(sentence, ctx, has_sign, has_coop)
     if found is None:
         return []
     return found if isinstance(found, list) else [found]
+
+
+_NUMBERED_TITLE = re.compile(
+    r"(?:^|[:：]\s*)(?:[一二三四五六七八九十]{1,3}|\d{1,2})[、.．]\s*《([^《》]{4,80})》"
+)
+_AGREEMENT_TITLE = re.compile(r"(?:协议|备忘录|合同|意向书|协定)(?:书)?$")
 
 
 def _listed_deals(sentence: str) -> list[Candidate]:

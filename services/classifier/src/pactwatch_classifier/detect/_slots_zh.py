@@ -66,7 +66,7 @@ def titled_deals(sentence: str) -> list[tuple[str, list[str]]]:
     titles = _TITLE.findall(sentence)
     if len(titles) < 2:
         return []
-    named = [(title, _title_parties(title)) for title in titles]
+    named = [(title, title_parties(title)) for title in titles]
     if not any(parties for _, parties in named):
         return []
     verb = SIGN.search(sentence, 0, sentence.find("《"))
@@ -75,12 +75,13 @@ def titled_deals(sentence: str) -> list[tuple[str, list[str]]]:
 
 
 _TITLE_LEAD = re.compile(r"^(?:关于)?(?:加强|深化|推进|推动|共建|开展)?")
+# "A局、B局关于…", "A局、B局旅游合作备忘录": the right side ends at an organisation's suffix
 _TITLE_LIST = re.compile(
-    r"^(.{2,30}?)、(.{2,30}?)(?:关于|合作|战略|框架|学术|交流|旅游|备忘录|协议)"
+    r"^(.{2,30}?)、(.{2,30}?[局部厅署办会司团学府院心])(?=关于|合作|战略|框架|\S{2}合作)"
 )
 
 
-def _title_parties(title: str) -> list[str]:
+def title_parties(title: str) -> list[str]:
     """ "A与B合作备忘录", "A、B关于…备忘录": the two sides a title names (a name inside a
     title keeps its 及: 教育及青年发展局)."""
     match = _TITLE_PAIR.match(title) or _TITLE_LIST.match(title)
