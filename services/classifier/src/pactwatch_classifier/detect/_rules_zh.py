@@ -27,6 +27,7 @@ from ._slots_zh import (
     LEAD,
     clause_start,
     deal_pairs,
+    listed_pairs,
     org_names,
     respectively,
     signing_parties,
@@ -134,7 +135,7 @@ def _analyse(
             new = _NEW.search(clause) is not None or (
                 bool(found) and _BATCH.search(sentence[verb : verb + 20]) is not None
             )
-            each = respectively(sentence, verb)
+            each = respectively(sentence, verb) or listed_pairs(sentence, verb)
             if each:  # "A分别与B、C签约": one signing with each
                 found += [Candidate("signing", "057", 0.9, p, p, new=bool(found)) for p in each]
                 continue

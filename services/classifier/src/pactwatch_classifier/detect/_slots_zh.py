@@ -107,6 +107,21 @@ def title_pair(text: str) -> list[str]:
     return pair
 
 
+def listed_pairs(sentence: str, verb: int) -> list[list[str]]:
+    """ "A与B、C与D、E与F等签署…": pairs listed by 、 in the clause before the verb."""
+    clause = _TRAIL.sub("", sentence[clause_start(sentence, verb) : verb])
+    segments = clause.split("、")
+    if len(segments) < 2 or not all(_PAIR_CONNECTOR.search(seg) for seg in segments):
+        return []
+    pairs = []
+    for seg in segments:
+        left, right = _PAIR_CONNECTOR.split(seg, maxsplit=1)
+        pair = split_parties(LEAD.split(left)[-1]) + split_parties(right)
+        if len(pair) == 2:
+            pairs.append(pair)
+    return pairs if len(pairs) == len(segments) else []
+
+
 def deal_pairs(sentence: str) -> list[list[str]]:
     """The parties of each deal when a sentence lists two or more pairs (or several
     agreement titles that name their parties); [] otherwise."""
