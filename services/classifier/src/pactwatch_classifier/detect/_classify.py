@@ -26,7 +26,7 @@ from ._located_en import dateline_places, described_places
 from ._merge import Event, merge
 from ._model import Classification, Detection, InvalidArticle, Label
 from ._parties import clean as clean_parties
-from ._parties import maybe_person
+from ._parties import gate, maybe_person
 from ._parties import person as titled_person
 from ._places import find_locations, is_place
 from ._script import original_spelling, to_simplified
@@ -300,7 +300,7 @@ def _enrich(
                 people[party] = titled_person(text, party)
             is_person, organisation = people[party]
             if is_person:  # "Brainard signed": the mayor's city, or nobody
-                party = organisation or ""
+                party = next(iter(gate(organisation)), "") if organisation else ""
         if party and party not in named:
             named.append(party)
     named = named[:_MAX_PARTIES]
