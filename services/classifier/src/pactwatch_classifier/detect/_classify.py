@@ -288,11 +288,14 @@ def _enrich(
         s, e = lay.sentences[last + 1]
         if lay.paragraph_of(s) in event.paragraphs:
             follow = text[s:e]
-    amount = find_amount(evidence) or (find_amount(follow) if follow else None)
-    date = find_date(evidence, published_at, ref_year) or lead_date.get()
+    # A sentence said again (a repeated lead, a syndicated paragraph) adds spans, not facts:
+    # the figures are read once from each distinct sentence, in text order.
+    distinct = " ".join(dict.fromkeys(text[s:e] for s, e in spans))[:_MAX_EVIDENCE_CHARS]
+    amount = find_amount(distinct) or (find_amount(follow) if follow else None)
+    date = find_date(distinct, published_at, ref_year) or lead_date.get()
     paragraph_text = " ".join(_paragraph(text, lay, p) for p in sorted(event.paragraphs))
     sectors = find_sectors(paragraph_text[:3000])
-    locations = find_locations(evidence)
+    locations = find_locations(distinct)
     named = []
     for party in event.parties:
         if maybe_person(party):
