@@ -29,3 +29,4 @@ class Candidate:
     restates: bool = False  # a definite reference: "the agreement", 该协议, 此次签约
     new: bool = False  # "also", "another", 同时, 还与: a further agreement
     umbrella: bool = False  # a batch ceremony or "several signings": specific ones win
+    deal: str = ""  # the agreement's title, when a sentence lists several by title

@@ -22,10 +22,11 @@ from ._entities import entities, is_party
 from ._fingerprint import fingerprint
 from ._keys import party_key
 from ._language import detect_language
+from ._located_en import dateline_places, described_places
 from ._merge import Event, merge
 from ._model import Classification, Detection, InvalidArticle, Label
 from ._parties import clean as clean_parties
-from ._parties import maybe_person
+from ._parties import gate, maybe_person
 from ._parties import person as titled_person
 from ._places import find_locations, is_place
 from ._script import original_spelling, to_simplified
@@ -100,6 +101,7 @@ def classify(
         text,
         published_at.year if published_at is not None else None,
         cache(lambda: _lead_parties(text, lay)),
+        cache(lambda: dateline_places(text)),
     )
     candidates = _candidates(title, text, lowered, lay, scan, ctx)
     if not candidates:
@@ -167,6 +169,7 @@ _RESTATES = re.compile(
     r"memorand(?:um|a)|mous?|pacts?|accords?|documents?|partnership|treaty|letters? of intent)\b|"
     r"此次|本次|这次|该协议|该合同|这一|此项|上述|协议签署|签约后|签署后|双方(?:签署|签订|签约)"
 )
+_FIRST_CLAUSE = re.compile(r"[,，;；]")
 _NEW = re.compile(
     r"\b(?:also|another|separately|in addition|additionally|meanwhile|further|other)\b|同时|还与|"
     r"还同|此外|另外|另有|并与|也与|又与|分别与"
@@ -204,11 +207,17 @@ def _read_sentence(
         )
         if english and (not chosen or any(c.type == "signing" for c in english)):
             chosen = english
+    if not chosen:
+        return chosen  # most trigger sentences: the markers below cost two long scans
     restates = _RESTATES.search(lowered) is not None
-    new = _NEW.search(re.split(r"[,，;；]", lowered, maxsplit=1)[0]) is not None
+    new = _NEW.search(_FIRST_CLAUSE.split(lowered, maxsplit=1)[0]) is not None
     gated = []
     for cand in chosen:
-        cand.core, cand.parties = clean_parties(cand.core), clean_parties(cand.parties)
+        cand.core = described_places(clean_parties(cand.core), sentence)
+        cand.parties = described_places(clean_parties(cand.parties), sentence)
+        if cand.parties and ctx.datelines:
+            cand.core = [p for p in cand.core if p not in ctx.datelines]
+            cand.parties = [p for p in cand.parties if p not in ctx.datelines]
         if cand.type == "cooperation" and not cand.parties:
             continue  # a cooperation step is between named parties
         cand.restates, cand.new = restates, cand.new or new
@@ -279,11 +288,14 @@ def _enrich(
         s, e = lay.sentences[last + 1]
         if lay.paragraph_of(s) in event.paragraphs:
             follow = text[s:e]
-    amount = find_amount(evidence) or (find_amount(follow) if follow else None)
-    date = find_date(evidence, published_at, ref_year) or lead_date.get()
+    # A sentence said again (a repeated lead, a syndicated paragraph) adds spans, not facts:
+    # the figures are read once from each distinct sentence, in text order.
+    distinct = " ".join(dict.fromkeys(text[s:e] for s, e in spans))[:_MAX_EVIDENCE_CHARS]
+    amount = find_amount(distinct) or (find_amount(follow) if follow else None)
+    date = find_date(distinct, published_at, ref_year) or lead_date.get()
     paragraph_text = " ".join(_paragraph(text, lay, p) for p in sorted(event.paragraphs))
     sectors = find_sectors(paragraph_text[:3000])
-    locations = find_locations(evidence)
+    locations = find_locations(distinct)
     named = []
     for party in event.parties:
         if maybe_person(party):
@@ -291,7 +303,7 @@ def _enrich(
                 people[party] = titled_person(text, party)
             is_person, organisation = people[party]
             if is_person:  # "Brainard signed": the mayor's city, or nobody
-                party = organisation or ""
+                party = next(iter(gate(organisation)), "") if organisation else ""
         if party and party not in named:
             named.append(party)
     named = named[:_MAX_PARTIES]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from . import _lexicon as lx
 
@@ -12,6 +13,16 @@ from . import _lexicon as lx
 # filtering them is several times faster than the equivalent lookaround regex
 # (?<!\d)((?:19|20)\d\d)(?!\d), which sre tries at every position.
 _DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Local:
+    home: str | None = None
+    hosted: bool = False
+    visitors: tuple[str, ...] = ()
+
+
+_NO_LOCAL = _Local()
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +35,40 @@ class Context:
     meeting: bool
     ref_year: int | None
     lead: Callable[[], tuple[str, ...]] = tuple
-    home: str | None = None  # the city the article is about (for 我市, 市政府)
+    # The Chinese article's own side, read on first use (most articles never need it).
+    local: Callable[[], _Local] = lambda: _NO_LOCAL
+    dateline: Callable[[], frozenset[str]] = frozenset
+
+    @property
+    def datelines(self) -> frozenset[str]:
+        """Places named as a press release's dateline ("CLEVELAND, Feb. 1"): no parties."""
+        return self.dateline()
 
     @property
     def lead_parties(self) -> tuple[str, ...]:
         """Organisations named in the article's first sentences (computed on first use)."""
         return self.lead()
+
+    @property
+    def home(self) -> str | None:
+        """The city the article is about (for 我市, 市政府)."""
+        return self.local().home
+
+    @property
+    def hosted(self) -> bool:
+        """The lead has the city's officials receiving a visitor (市长X会见)."""
+        return self.local().hosted
+
+    @property
+    def visitors(self) -> tuple[str, ...]:
+        """Governments whose delegation the lead reports visiting."""
+        return self.local().visitors
+
+
+def _local(title: str, text: str) -> _Local:
+    if text.isascii():
+        return _NO_LOCAL
+    return _Local(home_city(title, text), _HOSTED.search(text[:400]) is not None, visitors(text))
 
 
 # The city a Chinese article is about: the first "…市" of its headline zone that is a name
@@ -42,21 +81,81 @@ _SELF = re.compile(
 )
 
 
+# A city paper names its city without 市 ("介绍了眉山经济社会发展情况", "眉山日报"), speaks for
+# it ("代表苏州市委、市政府") or calls it by its first character ("来镇考察", "在眉投资").
+# Each cue opens with a literal or a two-character class, so sre scans for it in C.
+_CUE_SPEAKS = re.compile(r"代表([\u4e00-\u9fff]{2,3}?)市委")
+_CUE_PAPER = re.compile(r"日报|经济社会发展")
+_CUE_SHORT = re.compile(r"[来在]([\u4e00-\u9fff])(?:考察|表示欢迎|投资|发展|调研|交流|参观)")
+_HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _cues(text: str) -> list[tuple[int, str | None, str | None]]:
+    """(offset, name, first character) of each home-city cue, in text order."""
+    cues: list[tuple[int, str | None, str | None]] = []
+    cues += [(m.start(), m.group(1), None) for m in _CUE_SPEAKS.finditer(text)]
+    for m in _CUE_PAPER.finditer(text):
+        before = text[max(0, m.start() - 2) : m.start()]
+        if _HAN_PAIR.fullmatch(before):
+            cues.append((m.start() - 2, before, None))
+    cues += [(m.start(), None, m.group(1)) for m in _CUE_SHORT.finditer(text)]
+    return sorted(cues)
+
+
+_HOSTED = re.compile(
+    r"(?:市委书记|市长|市委副书记)[\u4e00-\u9fff]{2,4}(?:在\S{1,3})?(?:会见|会谈|接见|座谈)"
+)
+
+
+# "西藏昌都市委副书记、常务副市长X一行到访", "黑河市政府代表团赴珠海": a visiting government.
+_VISITOR = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?[市省县区州])(?:委|人民政府|政府)?(?:常委)?[、，]?"
+    r"(?:副?书记|常务副市长|副?市长|副?县长|副?区长|副?省长|副?州长|党政代表团|政府代表团|代表团|考察团)"
+    r"[^。；]{0,24}?(?:一行|率团|带队)?[^。；]{0,6}(?:到访|来访|赴|考察|调研|访问)"
+)
+
+
+_VISIT_VERB = re.compile(r"到访|来访|赴|考察|调研|访问")
+
+
+def visitors(text: str) -> tuple[str, ...]:
+    found = []
+    lead = text[:300]
+    # The verb first (a literal scan in C), then the government before it in a short window.
+    windows = (lead[max(0, v.start() - 48) : v.end()] for v in _VISIT_VERB.finditer(lead))
+    for window in windows:
+        match = _VISITOR.search(window)
+        if match is None:
+            continue
+        name = re.sub(r"^.*?(?:[，。、：\s]|日|午|上|和|与)", "", match.group(1)) or match.group(1)
+        if len(name) >= 3 and not re.match(r"[我本全该各每省市两]", name) and name not in found:
+            found.append(name)
+    return tuple(found[:2])
+
+
 def home_city(title: str, text: str) -> str | None:
     """The article's city: its dateline ("东北网双鸭山5月30日讯"), else the first city named
-    in its headline."""
+    in its headline, else the city its own paper's cues name."""
     dateline = _DATELINE.search(text[:200])
     if dateline is not None:
         return dateline.group(1)
     for match in _HOME.finditer(title or text[:60]):
         if not _NOT_HOME.search(match.group(1)):
             return match.group(1)
+    for _at, name, first in _cues(text[:2000]):
+        if name is None and first is not None:
+            # "来镇": the two-character name the text uses most that starts so
+            names = re.findall(re.escape(first) + r"[\u4e00-\u9fff]", text[:5000])
+            best = max(set(names), key=names.count, default="")
+            name = best if names.count(best) >= 3 else None
+        if name and not re.match(r"[我本全该各每省市]", name):
+            return name
     return None
 
 
 def resolve_self(sentence: str, ctx: Context) -> str:
     """The sentence with 我市 / 市政府 standing for the article's city named as it."""
-    if ctx.home is None or "市" not in sentence:
+    if "市" not in sentence or ctx.home is None:
         return sentence
     return _SELF.sub(ctx.home, sentence)
 
@@ -67,6 +166,7 @@ def build(
     text: str,
     published_year: int | None,
     lead: Callable[[], tuple[str, ...]] = tuple,
+    dateline: Callable[[], frozenset[str]] = frozenset,
 ) -> Context:
     sports_words = scan.context_words.get(lx.SPORTS, set())
     ref_year = published_year
@@ -82,5 +182,6 @@ def build(
         meeting=scan.context[lx.MEETING] >= 1,
         ref_year=ref_year,
         lead=lead,
-        home=home_city(title, text) if not text.isascii() else None,
+        local=cache(lambda: _local(title, text)),
+        dateline=dateline,
     )

@@ -10,6 +10,8 @@ import re
 
 from ._candidate import Candidate
 from ._context import Context
+from ._parties import clean
+from ._sides_zh import sides
 from ._slots_zh import LEAD, ORG, org_names, signing_parties, split_parties
 from ._words_zh import NEG_BEFORE, SIGN
 
@@ -41,7 +43,10 @@ _HOST = re.compile(r"会见|接见|接待")
 _ECONOMIC = re.compile(
     r"产业|经济|贸易|投资|企业|商务|市场|金融|制造|科技|创新|项目|生产|医药|能源|数字"
 )
-_MODAL_COOP = re.compile(r"(?:将|拟|计划|准备|有望|预计|即将|将于|打算)[^，。；]{0,10}$")
+# "推动成果落地转化", "助力项目早日落地": a launch wished for, not one reported.
+_MODAL_COOP = re.compile(
+    r"(?:将|拟|计划|准备|有望|预计|即将|将于|打算|推动|促进|加快|助力|尽快|早日|更好)[^，。；]{0,10}$"
+)
 
 
 def launched_step(sentence: str, parties: list[str]) -> Candidate | None:
@@ -62,10 +67,11 @@ def launched_step(sentence: str, parties: list[str]) -> Candidate | None:
 
 
 # A host named by a city official without the city's name: 市长, 市委书记, 市委、市政府.
+_AFTER_LAUNCH = re.compile(r"(?:之?后|以后|以来)")
 _HOST_OFFICIAL = re.compile(r"(?<![\u4e00-\u9fff])(?:市委书记|市委副书记|市长|市委|市政府|我市)")
 _TALK_CODES = frozenset({"030", "031", "040", "042", "043", "046"})
 _COOP_ANCHOR = re.compile(r"与|同|跟")
-ORG_END = re.compile(ORG.pattern + "$")
+ORG_END = re.compile(r"(?:" + ORG.pattern + r"|联盟|园|研究所|联合会)$")
 
 
 def cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candidate | None:
@@ -75,13 +81,17 @@ def cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candidat
     anchor = -1
     launch = _LAUNCH.search(sentence)
     if launch and _LAUNCH_OBJECT.search(sentence) and _COOP_WORD.search(sentence):
-        if _MODAL_COOP.search(sentence[max(0, launch.start() - 10) : launch.start()]):
+        # "「…联盟」成立后，…": a clause of time about a launch reported elsewhere
+        after = _AFTER_LAUNCH.match(sentence, launch.end()) is not None
+        if after or _MODAL_COOP.search(sentence[max(0, launch.start() - 10) : launch.start()]):
             cameo, strength = ("031" if economic else "030"), 0.6
         else:
             cameo, strength = ("061" if economic else "060"), 0.8
         anchor = launch.start() if _COOP_ANCHOR.search(sentence, 0, launch.start()) else -1
     if not cameo:
         partner = _PARTNER.search(sentence)
+        if partner and _framed(sentence, partner.start()):
+            partner = None
         if partner and not NEG_BEFORE.search(
             sentence[max(0, partner.start() - 6) : partner.start()]
         ):
@@ -114,11 +124,31 @@ def cooperation(sentence: str, ctx: Context, intent_from_sign: bool) -> Candidat
     parties = list(dict.fromkeys(core + org_names(sentence)))
     if not core and cameo in _TALK_CODES and ctx.lead_parties:
         parties = list(ctx.lead_parties)  # a visit's hosts and visitors, named in the lead
-        if ctx.home and _HOST_OFFICIAL.search(sentence) and ctx.home not in "".join(parties):
+        if (
+            ctx.home
+            and (ctx.hosted or _HOST_OFFICIAL.search(sentence))
+            and ctx.home not in "".join(parties)
+        ):
             parties.append(ctx.home)  # "市长X会见了Y": the host is the article's city
+    if not parties and cameo in _TALK_CODES:
+        parties = sides(sentence)  # "柬方愿同中方深化合作"
+    if cameo in _TALK_CODES and ctx.visitors:
+        # "昌都市副市长X一行到访": the visiting government is a side of the talks.
+        named = clean(parties)
+        parties += [v for v in ctx.visitors if not any(v in p or p in v for p in named)]
     if not parties:
         return None
     return Candidate("cooperation", cameo, strength, core, parties)
+
+
+# "在黑龙江省与广东省开展对口合作的总体框架下": the frame of what is reported, not the step.
+_FRAME_BEFORE = re.compile(r"在[^，。；]{0,30}$")
+_FRAME_AFTER = re.compile(r"^[^，。；]{0,16}?(?:框架|背景|领导|指导|带动|推动)下")
+
+
+def _framed(sentence: str, pos: int) -> bool:
+    before = _FRAME_BEFORE.search(sentence, max(0, pos - 30), pos)
+    return before is not None and _FRAME_AFTER.match(sentence[pos:]) is not None
 
 
 def with_parties(sentence: str) -> list[str]:
@@ -128,6 +158,12 @@ def with_parties(sentence: str) -> list[str]:
         sentence,
     )
     if match is None:
-        return []
+        # "A携手B、C，联合启动…": 携手 joins the sides itself
+        match = re.search(
+            r"([^，。；：“”、]{2,20}?)携手([^，。；：“”]{2,60}?)(?:[，,]|共同|联合)", sentence
+        )
+        if match is None:
+            return []
     left = LEAD.split(match.group(1))[-1]
+    left = re.sub(r"^(?:此外|另外|同时|其中)", "", left)
     return split_parties(left) + split_parties(match.group(2))

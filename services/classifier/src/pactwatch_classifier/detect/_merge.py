@@ -55,6 +55,7 @@ class Event:
     headline_only: bool = False
     umbrella: bool = False
     new: bool = False
+    deal: str = ""
 
     @classmethod
     def start(cls, cand: Candidate) -> Event:
@@ -71,6 +72,7 @@ class Event:
             cand.headline,
             cand.umbrella,
             cand.new,
+            cand.deal,
         )
 
     def absorb(self, cand: Candidate, *, evidence: bool = True) -> None:
@@ -82,6 +84,7 @@ class Event:
             self.headline_only = self.headline_only and cand.headline
         if not self.core and cand.core:
             self.core = list(cand.core)
+        self.deal = self.deal or cand.deal
         for party in cand.parties:
             same = [i for i, p in enumerate(self.parties) if same_party(party, p)]
             if not same:
@@ -114,12 +117,25 @@ def same_party(a: str, b: str) -> bool:
         return True
     short, long_ = (na, nb) if len(na) <= len(nb) else (nb, na)
     if _HAN.search(short):
+        short, long_ = short.replace(" ", ""), long_.replace(" ", "")
         if len(short) >= 2 and short in long_:
+            return True
+        if _abbreviates(short, long_):
             return True
     elif len(short) >= 3 and f" {short} " in f" {long_} ":
         return True
     ka, kb = _key(a), _key(b)
     return ka is not None and ka == kb
+
+
+def _abbreviates(short: str, long_: str) -> bool:
+    """ "招标集团" for 福建省招标采购集团, "仪科中心" for 仪器科技研究中心: the short form keeps
+    the long one's characters in order and its suffix. 南京大学 is not short for 南京工业大学:
+    a place and a suffix make a name of its own."""
+    if len(short) < 4 or short[-2:] != long_[-2:] or is_place(short[:-2]):
+        return False
+    rest = iter(long_)
+    return all(char in rest for char in short)
 
 
 def _contains(longer: str, shorter: str) -> bool:
@@ -136,6 +152,8 @@ def overlaps(a: list[str], b: list[str]) -> bool:
 
 def _joins(event: Event, cand: Candidate) -> bool:
     """Whether `cand` reports the same agreement or step as `event`."""
+    if cand.deal and event.deal and cand.deal != event.deal:
+        return False  # two titles listed in one sentence: two agreements
     if not cand.parties or not event.parties:
         close = cand.paragraph in event.paragraphs and cand.sentence - event.sentences[-1] <= 2
         if cand.parties:  # a party-less mention takes named parties only from close by
@@ -226,6 +244,7 @@ def merge(cands: list[Candidate]) -> list[Event]:
             for e in signings
             if (e.umbrella and e.new)  # "另有14个项目签约": a further batch, counted
             or (e.parties and (not e.umbrella or not covers(e.parties, specific)))
+            or (e.deal and not e.umbrella)  # a listed agreement whose title names no side
         ]
     coops = [c for c in cands if c.type == "cooperation"]
     steps = [c for c in coops if c.cameo not in TALK_CODES]
@@ -238,6 +257,13 @@ def merge(cands: list[Candidate]) -> list[Event]:
         events = _cluster(steps)
         for event in _talks(talks):
             host = next((e for e in events if overlaps(e.parties, event.parties)), None)
+            if (
+                host is None
+                and len(events) == 1
+                and not event.new
+                and event.sentences[0] > events[0].sentences[0]
+            ):
+                host = events[0]  # talks after the one step reported are its setting
             if host is None:
                 events.append(event)
     return sorted(events, key=lambda e: e.sentences[0])

@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 
 from ._places import is_place
+from ._sides_zh import abbreviation_pair
 from ._text import words
 from ._vocab_en import ORG_WORDS
 
@@ -35,7 +36,7 @@ _ZH_FRAGMENT = re.compile(
     r"的|了|把|被|将|为(?!民)|对(?!外)|以|于|在|是|有(?!限)|\d+\s*[个家对项批間间所校]|共同|推动|推进|"
     r"进行|打造|实现|开展|深化|加强|促进|提升|加快|培养|利用|相继|包括|积极|全面|更好|各项|方面|领域|"
     r"给予|建设好|致力|成立|举行|召开|[一二三四五六七八九十百千几两多数第]+[个家批项所]|"
-    r"工作|内容|强力|集中|开工|竣工|签约|签署|签订|举行|出席|见证|参加|活动|到访|前往|赴|率|带队|"
+    r"工作(?![部局委站室组处])|内容|强力|集中|开工|竣工|签约|签署|签订|举行|出席|见证|参加|活动|到访|前往|赴|率|带队|"
     r"欢迎|希望|表示|因此|继续|进一步|充分|走出|组织|挖掘|还|也|这|此|首页|>|电\s|报道|】|【|暨|若|欲|"
     r"查询|/|相关|方能|签请|"
     r"重点项目|招商|座谈|共建的|联合打造的|十余|一家|部分|等"
@@ -48,46 +49,32 @@ _ZH_GENERIC = re.compile(
     r"学校|大学|学院|中心城市|相关\S*|有关\S*|地方政府|双边政府|中外\S*|国内外\S*|高等院校|开发区|"
     r"高新区管委会|高新区|管委会|商会|协会|联盟|发展联盟|联合实验室|实验室|工业|旅游|产业发展|"
     r"基础设施建设|科技成果转化|院士专家|省属国有企业|综合性\S*|友好城市|友城|姐妹城市|双方城市|"
-    r"[一二三四五六七八九十两几多数]+(?:区|市|县|省|地|方|国|园|校))$"
+    r"[一二三四五六七八九十两几多数]+(?:区|市|县|省|地|方|国|园|校)|"
+    r"各\S+|国外\S*|海外\S*机构|国际|\S*学生|\S*业者)$"
 )
 _ZH_LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
 
-# Places named by their one-character abbreviations: "京澳双方" is Beijing and Macao.
-_ZH_ABBREVIATIONS = {
-    "京": "北京", "沪": "上海", "津": "天津", "渝": "重庆", "港": "香港", "台": "台湾",
-    "穗": "广州", "深": "深圳", "苏": "江苏", "浙": "浙江", "粤": "广东", "鲁": "山东",
-    "川": "四川", "闽": "福建", "皖": "安徽", "赣": "江西", "湘": "湖南", "鄂": "湖北",
-    "豫": "河南", "冀": "河北", "晋": "山西", "陕": "陕西", "桂": "广西", "琼": "海南",
-    "黔": "贵州", "滇": "云南", "辽": "辽宁", "吉": "吉林", "黑": "黑龙江", "蒙": "内蒙古",
-    "新": "新疆", "藏": "西藏", "甘": "甘肃", "青": "青海", "宁": "宁夏",
-    "中": "中国", "美": "美国", "日": "日本", "韩": "韩国", "俄": "俄罗斯", "英": "英国",
-    "法": "法国", "德": "德国", "葡": "葡萄牙",
-}  # fmt: skip
-_ZH_SPLIT = re.compile(r"[与和跟及、]|以及")
+_ZH_SPLIT = re.compile(r"[与跟及、]|以及|(?<!共)和(?!国)")
 _ZH_DATE_TAIL = re.compile(r"(?:\d+月)?\d+日$|(?:上午|下午|晚上|当天|今天|今日|日前|近日)$")
 
 
-def _abbreviation_pair(name: str) -> list[str] | None:
-    """ "京澳" → 北京, 澳门; "中澳" → 中国, 澳大利亚 (澳 is Macao beside a Chinese place)."""
-    if len(name) != 2 or name[0] == name[1]:
-        return None
-    first, second = name[0], name[1]
-    if first not in _ZH_ABBREVIATIONS or second not in {*_ZH_ABBREVIATIONS, "澳"}:
-        return None
-    if second == "澳":
-        return [_ZH_ABBREVIATIONS[first], "澳大利亚" if first == "中" else "澳门"]
-    return [_ZH_ABBREVIATIONS[first], _ZH_ABBREVIATIONS[second]]
+# 及 joins two parties only after a name that ends like one ("A公司及B集团").
+_ZH_ORG_BEFORE_AND = re.compile(
+    r"(?:公司|集团|银行|大学|学院|研究院|政府|委员会|中心|协会|局|厅|部|市|省|县|区)及"
+)
 
 
 def _zh(name: str) -> list[str]:
     name = _ZH_DATE_TAIL.sub("", name.strip(" \u3000()（）·,，、.。"))
-    pair = _abbreviation_pair(name)
+    pair = abbreviation_pair(name)
     if pair is not None:
         return pair
     if _ZH_FRAGMENT.search(_ZH_LEGAL.sub("", name)):
         return []  # a clause ("会领导共同为实验室"), not names joined by 与
     parts = [p for p in _ZH_SPLIT.split(name) if p]
+    if "及" in name and not _ZH_ORG_BEFORE_AND.search(name):
+        parts = [name]  # "教育及青年发展局": one name
     if len(parts) > 1 and all(len(p) >= 2 for p in parts):
         # "黑龙江省大庆市与韩国忠清北道忠州市": two parties in one slot
         return [q for p in parts for q in _zh(p)]
@@ -113,7 +100,25 @@ def _person(name: str) -> bool:
     return len(name) in (2, 3) and name[0] in _ZH_SURNAMES and not is_place(name)
 
 
-_ZH_BROKEN = re.compile(r"[,，;；:：!?！？]|^(?:系|是|为|将|把|被|对|向|在|于|据|经|由|接|结合)")
+# A plan, strategy or system is what a party has, not a party.
+_ZH_PLAN = re.compile(r"(?:战略|规划|理念|模式|体系|工程|计划)$")
+_ZH_ORG_IN = re.compile(r".{2,30}(?:集团|公司|大学|学院|研究院|银行|政府|管委会)")
+_ZH_PLACE_END = frozenset("市区县省局院所司团行部城山湖江河港岛湾园厂社馆站")
+
+
+def _bare_person(name: str) -> bool:
+    """A three-character personal name standing alone as a party ("刘志庆签约")."""
+    return (
+        len(name) == 3
+        and name[0] in _ZH_SURNAMES
+        and name[-1] not in _ZH_PLACE_END
+        and not is_place(name)
+    )
+
+
+_ZH_BROKEN = re.compile(
+    r"[,，;；:：!?！？]|^(?:系|是|为|将|把|被|对|向|在|于|据|经|由|接|结合|再度|再次|首次|随后|同时)"
+)
 _ZH_ABSTRACT = re.compile(
     r"(?:发展|融合|投资|建设|合作|交流|城市|城区|地区|[市区县省](?:企业|项目))$"
 )
@@ -121,6 +126,16 @@ _ZH_ABSTRACT = re.compile(
 
 def _balanced(name: str) -> bool:
     return name.count("(") == name.count(")") and name.count("（") == name.count("）")
+
+
+def _abstract(name: str) -> bool:
+    """ "产教融合发展", "创新城市": an abstract noun. A city whose own name ends in 城 (聊城市,
+    白城市, 江苏省盐城市) is a name, not 城市."""
+    if _ZH_ABSTRACT.search(name) is None:
+        return False
+    if name.endswith("城市"):
+        return len(re.sub(r"^\S{2,3}省", "", name)) != 3
+    return True
 
 
 def _zh_one(name: str) -> list[str]:
@@ -132,13 +147,24 @@ def _zh_one(name: str) -> list[str]:
         name = name[: title.start()]
         if _person(name):
             return []
-    if not 2 <= len(name) <= 40 or re.search(r"\s", name):
+    runs = name.split()
+    if len(runs) > 1 and not any(_HAN.search(r) for r in runs[:-1]):
+        name = runs[-1]  # "date 2025-11-20 财团法人…中心": a Latin prefix before the name
+    if not 2 <= len(name) <= 40 or re.search(r"\s", name) or name[0].isdigit():
         return []
+    plan = _ZH_PLAN.search(name)
+    if plan is not None:  # "扬农集团科技创新战略": the organisation whose plan it is
+        org = _ZH_ORG_IN.match(name[: plan.start()])
+        if org is None:
+            return []
+        name = org.group(0)
+    if name[0] == "我" or _bare_person(name):
+        return []  # 我区… (the speaker's own side, resolved elsewhere); 刘志庆
     if _ZH_AGREEMENT.search(name) or _ZH_GENERIC.match(name):
         return []
     if _ZH_JOINT_OBJECT.search(name) or _ZH_SUBUNIT.match(name) or _ZH_EVENT.search(name):
         return []
-    if _ZH_BROKEN.search(name) or not _balanced(name) or _ZH_ABSTRACT.search(name):
+    if _ZH_BROKEN.search(name) or not _balanced(name) or _abstract(name):
         return []  # a cut clause ("交流协约后,再度"), or an abstract noun ("产教融合发展")
     if _ZH_FRAGMENT.search(_ZH_LEGAL.sub("", name)):
         return []
@@ -150,7 +176,8 @@ _EN_AGREEMENT_HEAD = words(
     """agreement agreements memorandum memoranda mou mous moa loi lois contract contracts deal
     deals pact pacts accord accords treaty treaties framework declaration charter protocol
     understanding intent partnership partnerships cooperation collaboration signing signings
-    ceremony ceremonies"""
+    ceremony ceremonies project projects programme programmes program initiative delegation
+    delegations"""
 )
 _EN_AGREEMENT_START = re.compile(
     r"^(?:(?:the|three|two|several|\w+ly signed)\s+)?(?:memorand|mou|moa|agreement|letters? of "
@@ -168,7 +195,8 @@ _EN_GENERIC = words(
     """afterwards following representing leading strategic signing investment investments
     industry industries university universities discussions talks internet web city government
     governments region regions province provinces company companies enterprises firms partners
-    cm rs rmb usd yuan dollars faqs recruiting student-athletes government-owned marking ten
+    committee council cm rs rmb usd yuan dollars faqs recruiting student-athletes
+    government-owned marking ten
     keeper gigafactory home news update today prnewswire newswire xinhua reuters afp ap vna
     ians pti ani yonhap kyodo bernama one two three four five six seven eight nine ten eleven
     twelve twenty thirty hundred dozens kenyan korean mexican american african nigerian
@@ -193,8 +221,16 @@ _EN_OF_PLACE = re.compile(
 )
 
 
+# "... Co., Ltd. for the China-Mexico Textile Park": what the deal is for, not who.
+_EN_FOR_THE = re.compile(r",?\s+for\s+the\s+.*$")
+_EN_PEOPLE = re.compile(r"^(?:members?|representatives?|officials?|delegates?|leaders?)\b", re.I)
+
+
 def _en_one(name: str) -> str | None:
     name = _EN_LEADING_VERB.sub("", name.strip(" ,;:-"))
+    name = _EN_FOR_THE.sub("", name)
+    if _EN_PEOPLE.match(name):
+        return None  # "Members of the Council": people, not the council
     name = _en_core(name)
     of_place = _EN_OF_PLACE.search(name)
     if of_place is not None and of_place.start() > 0 and is_place(of_place.group(2).strip()):
@@ -275,6 +311,15 @@ _EN_TITLE_BEFORE = re.compile(
     r"Ambassador|Consul|Commissioner|Senator|Chancellor|Mr|Mrs|Ms|Dr|Prof)\.?\s+"
     r"(?:[A-Z][\w'’.-]*\s+){0,2}$"
 )
+_EN_TITLE_OF_BEFORE = re.compile(
+    r"\b(?:Mayor|Governor|President|Chairman|Chairwoman|Director|Minister|Secretary|"
+    r"Chancellor|Head|Chief Executive|CEO)\s+of\s+(?:the\s+)?((?:[A-Z][\w'’.-]*\s*)+),\s+"
+    r"(?:[A-Z][\w'’.-]*\s+){0,2}$"
+)
+_EN_COUNTERPART_BEFORE = re.compile(
+    r"\b(?:counterpart|equivalent|envoy|spokesperson|spokesman|founder)\s+"
+    r"(?:[A-Z][\w'’.-]*\s+){0,2}$"
+)
 # ", the mayor of the city of Xiangyang": whom the person speaks for.
 _EN_APPOSITIVE_AFTER = re.compile(
     r"(?:\s+[A-Z][\w'’-]+)?,\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?i:"
@@ -300,6 +345,12 @@ def person(text: str, name: str) -> tuple[bool, str | None]:
     named: so "Brainard signed" is read as that organisation, or dropped."""
     found = False
     for match in re.finditer(r"\b" + re.escape(name) + r"\b", text):
+        before = text[max(0, match.start() - 80) : match.start()]
+        title_of = _EN_TITLE_OF_BEFORE.search(before)
+        if title_of is not None:  # "Mayor of Cincinnati, Mark Mallory"
+            return True, title_of.group(1).strip()
+        if _EN_COUNTERPART_BEFORE.search(before):  # "his Russian counterpart Sergey Lavrov"
+            found = True
         after = _EN_APPOSITIVE_AFTER.match(text, match.end(), match.end() + 160)
         if after is not None:
             org = after.group(1)

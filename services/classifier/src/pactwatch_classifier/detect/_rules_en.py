@@ -27,6 +27,7 @@ from ._candidate import Candidate
 from ._context import Context
 from ._coop_en import cooperation
 from ._entities import Entity, Token, entities
+from ._parties import clean
 from ._words_en import MODAL_BEFORE, NEGATION_BEFORE, names, tok_at
 
 _SIGN_VERB = re.compile(
@@ -115,6 +116,7 @@ _BACKGROUND = re.compile(
     r"in recent years|has long|have long|since (?:then|its|their)|as early as|back in|dating "
     r"back|history of)\b"
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _YEAR_PHRASE = re.compile(
     r"\b(?:in|since|back in|as early as|during|from|by|between)\s+(?:the\s+)?"
     r"(?:(?:early|late|mid)[- ])?(?:[a-z]+\s+)?((?:1[5-9]|20)\d\d)s?\b|"
@@ -164,6 +166,11 @@ def analyse(
                 ]
                 continue
             core, parties = _signing_parties(toks or [], ents, verb_start)
+            agents = _signatories_for(sentence) if " by " in lowered and not clean(core) else []
+            if agents:
+                # "signed by Prof X, Director, IIT Madras and Mr. Y, Chancellor, Swinburne
+                # University": the organisations the signatories speak for
+                core = parties = agents
             if not explicit and not core:
                 parties = []  # an umbrella mention: names nearby are witnesses, not parties
             if (ctx.scam or ctx.earnings) and len(core) < 2:
@@ -263,6 +270,24 @@ def _each_counterpart(
     return [[*subject[:1], other] for other in others]
 
 
+_SIGNED_FOR = re.compile(
+    r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3},\s+(?:the\s+)?(?:[A-Z][a-z]+[- ]){0,2}"
+    r"(?:Director|Chancellor|Vice[- ]Chancellor|President|CEO|Chairman|Chairwoman|Chair|Dean|"
+    r"Rector|Mayor|Governor|Secretary|Minister|Principal|Head|Managing Director)"
+    r"(?:\s+(?:of|at))?,?\s+(?:the\s+)?((?:[A-Z][\w&.'’()-]*(?:\s+(?:of|for|and(?!\s+(?:Mr|Mrs|Ms|Dr|Prof)\b)|&|de)\s+)?\s?)+)"
+)
+
+
+def _signatories_for(sentence: str) -> list[str]:
+    found = []
+    for match in _SIGNED_FOR.finditer(sentence):
+        org = re.split(r"\s+and\s+(?:Mr|Mrs|Ms|Dr|Prof)\b", match.group(1))[0].strip(" ,.")
+        org = re.sub(r"\s+(?:and|of|for|&)$", "", org)
+        if org and org not in found:
+            found.append(org)
+    return found
+
+
 def _signing_parties(
     toks: list[Token], ents: list[Entity], verb_start: int
 ) -> tuple[list[str], list[str]]:
@@ -289,10 +314,11 @@ _PAST_PERFECT = re.compile(
 def _background(lowered: str, ctx: Context) -> bool:
     if _BACKGROUND.search(lowered):
         return True
-    perfect = _PAST_PERFECT.search(lowered)
+    # (the literal and digit tests first: each pattern below costs a scan of the sentence)
+    perfect = _PAST_PERFECT.search(lowered) if "had " in lowered else None
     if perfect and not _REPORTED.search(lowered, 0, perfect.start()):
         return True  # "had signed" is background unless reported speech ("said it had signed")
-    if ctx.ref_year is not None:
+    if ctx.ref_year is not None and _FOUR_DIGITS.search(lowered):
         for match in _YEAR_PHRASE.finditer(lowered):
             if int(match.group(1) or match.group(2)) < ctx.ref_year:
                 return True

@@ -21,13 +21,19 @@ import re
 from ._candidate import Candidate
 from ._context import Context
 from ._coop_zh import cooperation, launched_step
+from ._parties import clean
+from ._sides_zh import paired_sides
 from ._slots_zh import (
     LEAD,
     clause_start,
     deal_pairs,
+    listed_pairs,
     org_names,
     respectively,
     signing_parties,
+    title_pair,
+    title_parties,
+    titled_deals,
 )
 from ._words_zh import NEG_BEFORE, SIGN
 
@@ -82,15 +88,31 @@ def analyse(sentence: str, ctx: Context, has_sign: bool, has_coop: bool) -> list
         listed = _listed_deals(sentence)
         if listed:
             return listed
+    item = _NUMBERED_TITLE.search(sentence)
+    if item is not None and _AGREEMENT_TITLE.search(item.group(1)) and not _VETO.search(sentence):
+        # "二、《A、B关于…合作备忘录》，促进…": one item of a list of agreements signed
+        parties = title_parties(item.group(1))
+        return [Candidate("signing", "057", 0.85, parties, parties, new=True, deal=item.group(1))]
     found = _analyse(sentence, ctx, has_sign, has_coop)
     if found is None:
         return []
     return found if isinstance(found, list) else [found]
 
 
+_NUMBERED_TITLE = re.compile(
+    r"(?:^|[:：]\s*)(?:[一二三四五六七八九十]{1,3}|\d{1,2})[、.．]\s*《([^《》]{4,80})》"
+)
+_AGREEMENT_TITLE = re.compile(r"(?:协议|备忘录|合同|意向书|协定)(?:书)?$")
+
+
 def _listed_deals(sentence: str) -> list[Candidate]:
     """One signing per pair when a sentence about signing lists two or more pairs."""
-    return [Candidate("signing", "057", 0.9, p, p) for p in deal_pairs(sentence)]
+    # Each listed pair is a deal of its own, even under "此次签约的项目还包括…"; each listed
+    # title is one, even when two titles share their parties.
+    titled = titled_deals(sentence) if sentence.count("《") >= 2 else []
+    if titled:
+        return [Candidate("signing", "057", 0.9, p, p, new=True, deal=title) for title, p in titled]
+    return [Candidate("signing", "057", 0.9, p, p, new=True) for p in deal_pairs(sentence)]
 
 
 def _analyse(
@@ -113,15 +135,24 @@ def _analyse(
             new = _NEW.search(clause) is not None or (
                 bool(found) and _BATCH.search(sentence[verb : verb + 20]) is not None
             )
-            each = respectively(sentence, verb)
+            each = respectively(sentence, verb) or listed_pairs(sentence, verb)
             if each:  # "A分别与B、C签约": one signing with each
                 found += [Candidate("signing", "057", 0.9, p, p, new=bool(found)) for p in each]
                 continue
+            # The title of the agreement signed names its parties better than the people
+            # who signed it ("钟山与乔博签署了《中国商务部与澳大利亚外交贸易部…》").
+            titled = re.match(r"..(?:了|下)?", sentence[verb:]).end()  # type: ignore[union-attr]
             core = signing_parties(sentence, verb)
+            if len(core) < 2 or _SIGNATORIES.search(clause):
+                core = title_pair(sentence[verb + titled :]) or core
             umbrella = _BATCH.search(sentence[max(0, verb - 20) : verb + 20]) is not None
             # A batch named after another signing ("……协议，另有14个项目签约") has no parties
             # of its own: the names in the sentence belong to the first.
             parties = core or ([] if found and umbrella else org_names(sentence))
+            if not clean(parties):  # "李克强和洪森见证了多项中柬双边合作文件的签署"
+                parties = paired_sides(sentence) or parties
+            if not clean(parties) and "双方" in clause and 2 <= len(ctx.lead_parties) <= 3:
+                parties = list(ctx.lead_parties)  # "座谈后，双方签订了…": the sides of the lead
             found.append(
                 Candidate("signing", "057", 0.9, core, parties, umbrella=umbrella, new=new)
             )
@@ -133,6 +164,8 @@ def _analyse(
     return cooperation(sentence, ctx, intent)
 
 
+# People sign for their organisations: "部长A与部长B签署了《C与D…》" names C and D.
+_SIGNATORIES = re.compile(r"部长|市长|省长|校长|院长|董事长|总经理|总裁|主席|大使|主任")
 _BATCH = re.compile(
     r"集中签约|共签约|批量签约|签约项目\d+个|\d+个[^，。；]{0,12}项目[^，。；]{0,6}签约|"
     r"签约[^，。；]{0,4}\d+个(?:项目|企业)"
@@ -161,7 +194,7 @@ def _signing(sentence: str) -> list[tuple[str, int]]:
             continue
         if _ATTENDANCE.search(before) and after.startswith(("仪式", "活动")):
             continue  # "……参加签约仪式": who attended, not a signing of its own
-        if before.endswith(("的", "的成功", "的顺利", "的正式")):
+        if before.endswith(("的", "的成功", "的顺利", "的正式")) and "见证" not in before:
             continue  # "对协议的成功签署表示祝贺": a comment on a signing already reported
         if _CONDITION_BEFORE.search(before) and not re.search(r"在[^，。；]{1,12}$", before):
             continue

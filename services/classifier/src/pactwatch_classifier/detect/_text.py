@@ -95,7 +95,7 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         token = word.group(1).lower()
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             return False
-        if _INITIALS.fullmatch(token):
+        if "." in token and _INITIALS.fullmatch(token):
             return False  # "O.P. Jindal Global University", "J.K. Rowling": initials
     rest = text[match.end() : match.end() + 3].lstrip()
     return not (rest and (rest[0].islower() or rest[0].isdigit()))
