@@ -20,6 +20,7 @@ from ._candidate import Candidate
 from ._dates import find_date
 from ._entities import entities, is_party
 from ._fingerprint import fingerprint
+from ._founders_en import read_alliances
 from ._keys import party_key
 from ._language import detect_language
 from ._located_en import dateline_places, described_places
@@ -102,6 +103,7 @@ def classify(
         published_at.year if published_at is not None else None,
         cache(lambda: _lead_parties(text, lay)),
         cache(lambda: dateline_places(text)),
+        cache(lambda: read_alliances(title, [text[s:e] for s, e in lay.sentences])),
     )
     candidates = _candidates(title, text, lowered, lay, scan, ctx)
     if not candidates:

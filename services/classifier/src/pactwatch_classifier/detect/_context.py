@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import _lexicon as lx
+from ._founders_en import NO_ALLIANCES, Alliances
 
 # A year is a run of exactly four digits starting "19" or "20"; finding digit runs and
 # filtering them is several times faster than the equivalent lookaround regex
@@ -38,11 +39,18 @@ class Context:
     # The Chinese article's own side, read on first use (most articles never need it).
     local: Callable[[], _Local] = lambda: _NO_LOCAL
     dateline: Callable[[], frozenset[str]] = frozenset
+    # The alliances an English article names and their listed members, read on first use.
+    alliance: Callable[[], Alliances] = lambda: NO_ALLIANCES
 
     @property
     def datelines(self) -> frozenset[str]:
         """Places named as a press release's dateline ("CLEVELAND, Feb. 1"): no parties."""
         return self.dateline()
+
+    @property
+    def alliances(self) -> Alliances:
+        """The alliances the article names, and the members it lists for them."""
+        return self.alliance()
 
     @property
     def lead_parties(self) -> tuple[str, ...]:
@@ -167,6 +175,7 @@ def build(
     published_year: int | None,
     lead: Callable[[], tuple[str, ...]] = tuple,
     dateline: Callable[[], frozenset[str]] = frozenset,
+    alliance: Callable[[], Alliances] = lambda: NO_ALLIANCES,
 ) -> Context:
     sports_words = scan.context_words.get(lx.SPORTS, set())
     ref_year = published_year
@@ -184,4 +193,5 @@ def build(
         lead=lead,
         local=cache(lambda: _local(title, text)),
         dateline=dateline,
+        alliance=alliance,
     )

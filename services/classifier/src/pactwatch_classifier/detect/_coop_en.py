@@ -72,6 +72,11 @@ _ECONOMIC = re.compile(
 )
 
 
+_JOINING = re.compile(
+    r"\b(?:join(?:ed|s)?|form(?:ed|s)?|(?:co-?)?found(?:ed|s)?|set up|establish(?:ed|es)?|"
+    r"creat(?:ed|es)|launch(?:ed|es)?)\b"
+)
+_ALLIANCE_WORD = re.compile(r"\b(?:alliance|consortium|coalition)\b")
 _TALK_CODES = frozenset({"030", "031", "040", "042", "043", "046"})
 
 
@@ -141,6 +146,21 @@ def cooperation(
     if not core_names and cameo in _TALK_CODES and ctx.lead_parties:
         # A visit's parties are its hosts and visitors, named in the lead.
         parties = list(ctx.lead_parties)
+    alliances = ctx.alliances if _ALLIANCE_WORD.search(lowered) or parties else None
+    if alliances is not None and alliances.founders:
+        named = [p for p in parties if alliances.is_alliance(p)]
+        if named or _ALLIANCE_WORD.search(lowered):
+            # The step is the alliance's: its parties are the members the article lists, and
+            # a name that joins or forms it ("Apple has joined an alliance"); other names in
+            # the sentence ("Microsoft ... were notable for their absence") are not members.
+            joining = _JOINING.search(lowered) is not None
+            others = [
+                p
+                for p in parties
+                if not alliances.is_alliance(p) and joining and (p in core_names or not core_names)
+            ]
+            parties = list(dict.fromkeys([*others, *alliances.founders]))
+            core_names = [p for p in core_names if not alliances.is_alliance(p)] or parties
     if not parties:
         return None
     return Candidate("cooperation", cameo, strength, core_names, parties)
