@@ -159,6 +159,10 @@ class Pipeline:
                 **self.env,
                 "PACTWATCH_NOTIFIER_SUBSCRIPTIONS_FILE": subscriptions,
                 "PACTWATCH_NOTIFIER_RETRY_SCHEDULE_SECONDS": "[0.5, 1, 2, 4, 8]",
+                # A killed notifier's claims are taken over by its successor in 10 s.
+                "PACTWATCH_NOTIFIER_DELIVERY_LEASE_SECONDS": "10",
+                "PACTWATCH_NOTIFIER_WEBHOOK_TIMEOUT_SECONDS": "5",
+                "PACTWATCH_NOTIFIER_SMTP_TIMEOUT_SECONDS": "5",
                 **self.notifier_env,
             }
         return dict(self.env)
