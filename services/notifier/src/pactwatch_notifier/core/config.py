@@ -45,9 +45,9 @@ class Settings(ServiceSettings):
     # TEST/DEMO ONLY: make every digest period this many seconds (epoch-aligned) instead of
     # an hour or a day, so a test sees a digest go out without waiting an hour.
     digest_period_seconds_override: float | None = Field(None, gt=0)
-    # The delivery ledger: a replica's claim on an alert lasts this long (renewed before a
-    # send that waited); a claim of a replica that died is taken over when it runs out. At
-    # least twice the longest channel timeout, so a send under way never outlives its claim.
+    # The delivery ledger: a replica's claim on an alert (made right before its send) lasts
+    # this long; a claim of a replica that died is taken over when it runs out. At least
+    # twice the longest channel timeout, so a send under way never outlives its claim.
     delivery_lease_seconds: float = Field(60.0, gt=0)
     # Who holds a claim (default: host name, process id and a random part).
     replica_id: str | None = Field(None, max_length=200)

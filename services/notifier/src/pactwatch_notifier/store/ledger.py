@@ -56,16 +56,14 @@ class LedgerBatch:
     outcomes: list[Outcome] = field(default_factory=list)
     sources: list[tuple[str, ArticleRef]] = field(default_factory=list)
     claims: list[ClaimRequest] = field(default_factory=list)
-    renewals: list[AlertKey] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.outcomes) + len(self.sources) + len(self.claims) + len(self.renewals)
+        return len(self.outcomes) + len(self.sources) + len(self.claims)
 
 
 @dataclass
 class BatchResult:
     claims: list[Claim]  # one per request, in order
-    renewed: list[bool]  # one per renewal: the claim is still this worker's
 
 
 def _key(alert: AlertKey) -> tuple[str, str, str]:
@@ -104,11 +102,7 @@ class Ledger:
             self._outcomes(conn, batch.outcomes, worker, at)
             self._add_sources(conn, batch.sources, at)
             claims = self._claims(conn, batch.claims, worker, lease_end(at, lease_seconds), at)
-            renewed = [
-                self._renew(conn, alert, worker, lease_end(at, lease_seconds))
-                for alert in batch.renewals
-            ]
-        return BatchResult(claims, renewed)
+        return BatchResult(claims)
 
     def row(self, alert: AlertKey) -> LedgerRow | None:
         """One alert's row (operators, tests)."""
@@ -265,11 +259,6 @@ class Ledger:
             update_alert = (r.alert.subscription_id, r.alert.event_id) in sent_before
             result[r.alert] = Go(update_alert and bool(r.alert.article_id), sources)
         return result
-
-    def _renew(self, conn: Connection, alert: AlertKey, worker: str, until: datetime) -> bool:
-        mine = (_t.c.state == "claimed") & (_t.c.claimed_by == worker)
-        stmt = update(_t).where(tuple_(*_KEY) == _key(alert), mine).values(lease_until=until)
-        return bool(conn.execute(stmt).rowcount)
 
 
 def _row(found: Any) -> LedgerRow:

@@ -1,9 +1,10 @@
 """One delivery, as steps: match the event → for each alert claim it in the delivery ledger
 → attempt it → decide what the result means (`retry.decide`) → make that outcome durable.
 
-The claim (`worker/ledger.py`, shared by every replica) comes first: an alert already sent,
-or an attempt already handed on, is skipped; an alert another attempt holds is asked for
-again until that attempt is over (or its replica's lease has run out). Durable before the
+The claim (`worker/ledger.py`, shared by every replica) is made within the send's slot,
+right before the send: an alert already sent, or an attempt already handed on, is skipped;
+an alert another attempt holds is asked for again (the slot let go meanwhile) until that
+attempt is over or its replica's lease has run out. Durable before the
 record counts as finished: accepted → `sent` in the ledger (still within the send's slot,
 so a replica never has more alerts accepted-but-unrecorded than slots); retryable with
 attempts left → a retry record for the next attempt (acked by the broker); otherwise → a
@@ -128,40 +129,49 @@ class Deliverer:
             return
         # Subscribers who want updates get one alert per (event, article); others one per event.
         alert = AlertKey(sub.id, event.event_id, event.article.id if sub.updates else "")
-        go = await self._claim(job, alert)
-        if go is None:  # sent already, or this attempt's outcome is on its way
-            metrics.DUPLICATES.inc()
-            return
-        claimed = time.monotonic()
         sending: asyncio.Future[DeliveryError | None] | None = None
+        granted = False  # the claim is this delivery's: let it go if cancelled unsent
         try:
-            error = self._sender.deferral(sub)
-            if error is None:
-                async with self._sender.slot(sub):
-                    waited = time.monotonic() - claimed > self._ledger.lease_seconds / 3
-                    if waited and not await self._ledger.renew(alert):  # taken over meanwhile
-                        metrics.DUPLICATES.inc()
+            while True:
+                error = self._sender.deferral(sub)
+                if error is not None:  # not sent at all: no slot needed, only the claim
+                    granted = await self._claim(job, alert)
+                    if not granted:
                         return
-                    sending = asyncio.ensure_future(self._send(job, sub, alert, go))
-                    self._sending[sending] = job.owner
-                    sending.add_done_callback(self._sent)
-                    error = await asyncio.shield(sending)
-                sending = None
+                    break
+                # Claimed within the slot, right before the send: no claim waits for a slot.
+                async with self._sender.slot(sub):
+                    claim = await self._ledger.claim(alert, event.article, job.chain, job.attempt)
+                    if isinstance(claim, Go):
+                        granted = True
+                        sending = asyncio.ensure_future(self._send(job, sub, alert, claim))
+                        self._sending[sending] = job.owner
+                        sending.add_done_callback(self._sent)
+                        error = await asyncio.shield(sending)
+                        sending = None
+                        break
+                if not isinstance(claim, Busy):  # sent already, or this attempt handed on
+                    metrics.DUPLICATES.inc()
+                    return
+                metrics.CLAIMS_WAITED.inc()  # another attempt holds it: ask again soon
+                await asyncio.sleep(claim.retry_in)
             if error is not None:
                 await self._failed(job, sub, alert, error)
         except asyncio.CancelledError:
-            if sending is None:
-                self._ledger.release(alert)
-            else:  # the send goes on: its claim is released if it is refused
+            if sending is not None:  # the send goes on: its claim is released if refused
                 sending.add_done_callback(lambda f: self._release_unless_sent(f, alert))
+            elif granted:
+                self._ledger.release(alert)
             raise
 
-    async def _claim(self, job: Job, alert: AlertKey) -> Go | None:
+    async def _claim(self, job: Job, alert: AlertKey) -> bool:
         """The alert's claim for this attempt, waiting while another attempt holds it."""
         while True:
             claim = await self._ledger.claim(alert, job.event.article, job.chain, job.attempt)
             if not isinstance(claim, Busy):
-                return claim if isinstance(claim, Go) else None
+                if not isinstance(claim, Go):
+                    metrics.DUPLICATES.inc()
+                return isinstance(claim, Go)
             metrics.CLAIMS_WAITED.inc()
             await asyncio.sleep(claim.retry_in)
 

@@ -46,7 +46,7 @@ def replica_id(given: str | None = None) -> str:
 
 @dataclass(slots=True)
 class _Request:
-    kind: str  # claim / outcome / source / renew / barrier
+    kind: str  # claim / outcome / source / barrier
     payload: Any
     future: asyncio.Future[object]
 
@@ -70,10 +70,6 @@ class DeliveryLedger:
     # -- requests -------------------------------------------------------------------------
     async def claim(self, alert: AlertKey, first: ArticleRef, chain: str, attempt: int) -> Claim:
         return cast(Claim, await self._ask("claim", ClaimRequest(alert, first, chain, attempt)))
-
-    async def renew(self, alert: AlertKey) -> bool:
-        """Extend this worker's claim; False when it is not this worker's any more."""
-        return bool(await self._ask("renew", alert))
 
     async def sent(self, alert: AlertKey, channel: str) -> None:
         await self._ask("outcome", Outcome(alert, "sent", channel=channel))
@@ -130,8 +126,6 @@ class DeliveryLedger:
                 batch.outcomes.append(r.payload)
             elif r.kind == "source":
                 batch.sources.append(r.payload)
-            elif r.kind == "renew":
-                batch.renewals.append(r.payload)
         delay = 0.1
         while True:
             try:
@@ -149,13 +143,9 @@ class DeliveryLedger:
         self._answer(taken, result)
 
     def _answer(self, taken: list[_Request], result: BatchResult) -> None:
-        claims, renewed = iter(result.claims), iter(result.renewed)
+        claims = iter(result.claims)
         for r in taken:
-            answer: object = None
-            if r.kind == "claim":
-                answer = next(claims)
-            elif r.kind == "renew":
-                answer = next(renewed)
+            answer = next(claims) if r.kind == "claim" else None
             if not r.future.done():
                 r.future.set_result(answer)
             elif isinstance(answer, Go):  # the asker was cancelled (a revoked partition)
