@@ -60,7 +60,10 @@ class Store:
         self.subscriptions = Subscriptions(self._engine)
         self.deliveries = Deliveries(self._engine)
         self.digests = Digests(self._engine)
-        self.ledger = Ledger(self._engine)
+        # Its own pool without the per-checkout ping: one batch per transaction is the hot
+        # path, and a batch lost to a dropped connection is simply written again.
+        self._ledger_engine: Engine = make_engine(database_url, pre_ping=False)
+        self.ledger = Ledger(self._ledger_engine)
 
     def migrate(self) -> None:
         """Create or upgrade the schema (Alembic `upgrade head`); idempotent, process-safe."""
@@ -68,3 +71,4 @@ class Store:
 
     def close(self) -> None:
         self._engine.dispose()
+        self._ledger_engine.dispose()

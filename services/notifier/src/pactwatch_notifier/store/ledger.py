@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from pactwatch_schemas import ArticleRef, limits
 
 from ..db import delivery_ledger, event_sources, read_only
+from ..db.types import UtcDateTime
 from ._base import dialect_insert, now
 from .claims import (
     BUSY_POLL_SECONDS,
@@ -92,6 +93,65 @@ class Ledger:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._postgres = engine.dialect.name == "postgresql"
+        # Every statement built once: a batch only binds its values (no statement building
+        # or cache-key work on the hot path).
+        at = bindparam("v_at", type_=UtcDateTime())
+        done = {"claimed_by": None, "lease_until": None, "updated_at": at}
+        self._sent = (
+            update(_t)
+            .where(_keys_in(_KEY, "keys"))
+            .values(state="sent", channel=bindparam("v_channel"), **done)
+        )
+        self._failed = (  # never over a `sent`: a late failure changes nothing then
+            update(_t)
+            .where(_where_key() & (_t.c.state != "sent"))
+            .values(
+                state="failed",
+                chain=bindparam("v_chain"),
+                attempt=bindparam("v_attempt"),
+                channel=bindparam("v_channel"),
+                **done,
+            )
+        )
+        self._released = (  # only the holder's own claims
+            update(_t)
+            .where(
+                _keys_in(_KEY, "keys"),
+                _t.c.state == "claimed",
+                _t.c.claimed_by == bindparam("v_worker"),
+            )
+            .values(state="released", **done)
+        )
+        self._add_source = dialect_insert(engine, event_sources).on_conflict_do_nothing(  # type: ignore[attr-defined]
+            index_elements=["event_id", "article_id"]
+        )
+        self._new_claims = (
+            dialect_insert(engine, _t)
+            .on_conflict_do_nothing(index_elements=["subscription_id", "event_id", "article_id"])  # type: ignore[attr-defined]
+            .returning(*_KEY)
+        )
+        existing = select(_t).where(_keys_in(_KEY, "keys"))
+        self._existing = existing.order_by(*_KEY).with_for_update() if self._postgres else existing
+        self._take = (
+            update(_t)
+            .where(_where_key())
+            .values(
+                state="claimed",
+                claimed_by=bindparam("v_worker"),
+                lease_until=bindparam("v_until", type_=UtcDateTime()),
+                updated_at=at,
+            )
+        )
+        self._sent_before = (
+            select(_t.c.subscription_id, _t.c.event_id)
+            .where(_t.c.state == "sent", _keys_in((_t.c.subscription_id, _t.c.event_id), "pairs"))
+            .distinct()
+        )
+        self._sources_of = (
+            select(event_sources.c.event_id, event_sources.c.article_id, event_sources.c.ref)
+            .where(event_sources.c.event_id.in_(bindparam("events", expanding=True)))
+            .order_by(event_sources.c.id)
+        )
 
     def apply(
         self, batch: LedgerBatch, worker: str, lease_seconds: float, at: datetime | None = None
@@ -114,48 +174,37 @@ class Ledger:
     def _outcomes(
         self, conn: Connection, outcomes: list[Outcome], worker: str, at: datetime
     ) -> None:
-        by_state: dict[str, list[dict[str, Any]]] = {"sent": [], "failed": [], "released": []}
+        sent: dict[str | None, list[tuple[str, str, str]]] = {}  # by channel: one UPDATE each
+        released: list[tuple[str, str, str]] = []
+        failed: list[dict[str, Any]] = []
         for o in sorted(outcomes, key=lambda o: o.alert):
-            params = {**_key_params(o.alert), "v_chain": o.chain, "v_attempt": o.attempt}
-            by_state[o.state].append(params | {"v_channel": o.channel})
-        done = {"claimed_by": None, "lease_until": None, "updated_at": at}
-        if by_state["sent"]:
-            stmt = update(_t).where(_where_key())
-            conn.execute(
-                stmt.values(state="sent", channel=bindparam("v_channel"), **done),
-                by_state["sent"],
-            )
-        if by_state["failed"]:  # never over a `sent`: a late failure changes nothing then
-            stmt = update(_t).where(_where_key() & (_t.c.state != "sent"))
-            values: dict[str, Any] = {
-                "chain": bindparam("v_chain"),
-                "attempt": bindparam("v_attempt"),
-            }
-            conn.execute(
-                stmt.values(state="failed", channel=bindparam("v_channel"), **values, **done),
-                by_state["failed"],
-            )
-        if by_state["released"]:
-            mine = (_t.c.state == "claimed") & (_t.c.claimed_by == worker)
-            conn.execute(
-                update(_t).where(_where_key() & mine).values(state="released", **done),
-                by_state["released"],
-            )
+            if o.state == "sent":
+                sent.setdefault(o.channel, []).append(_key(o.alert))
+            elif o.state == "released":
+                released.append(_key(o.alert))
+            else:
+                failed.append(
+                    _key_params(o.alert)
+                    | {"v_chain": o.chain, "v_attempt": o.attempt, "v_channel": o.channel}
+                    | {"v_at": at}
+                )
+        for channel, keys in sent.items():
+            conn.execute(self._sent, {"keys": keys, "v_channel": channel, "v_at": at})
+        if failed:
+            conn.execute(self._failed, failed)
+        if released:
+            conn.execute(self._released, {"keys": released, "v_worker": worker, "v_at": at})
 
     def _add_sources(
         self, conn: Connection, sources: list[tuple[str, ArticleRef]], at: datetime
     ) -> None:
         unique = {(event_id, ref.id): ref for event_id, ref in sources}
-        if not unique:
-            return
-        rows = [
-            {"event_id": e, "article_id": a, "ref": ref.model_dump_json(), "seen_at": at}
-            for (e, a), ref in sorted(unique.items(), key=lambda kv: kv[0])
-        ]
-        stmt = dialect_insert(self._engine, event_sources).on_conflict_do_nothing(  # type: ignore[attr-defined]
-            index_elements=["event_id", "article_id"]
-        )
-        conn.execute(stmt, rows)
+        if unique:
+            rows = [
+                {"event_id": e, "article_id": a, "ref": ref.model_dump_json(), "seen_at": at}
+                for (e, a), ref in sorted(unique.items(), key=lambda kv: kv[0])
+            ]
+            conn.execute(self._add_source, rows)
 
     def _claims(
         self,
@@ -172,44 +221,39 @@ class Ledger:
             first.setdefault(request.alert, request)
         keys = sorted(first)  # one lock order for every replica: no deadlocks between them
         claimed = {"state": "claimed", "claimed_by": worker, "lease_until": until}
-        inserted = conn.execute(
-            dialect_insert(self._engine, _t)
-            .values(
-                [
-                    {
-                        **dict(
-                            zip(("subscription_id", "event_id", "article_id"), _key(k), strict=True)
-                        ),
-                        **claimed,
-                        "updated_at": at,
-                    }
-                    for k in keys
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["subscription_id", "event_id", "article_id"])  # type: ignore[attr-defined]
-            .returning(*_KEY)
-        ).all()
+        rows = [
+            {
+                "subscription_id": k.subscription_id,
+                "event_id": k.event_id,
+                "article_id": k.article_id,
+                **claimed,
+                "updated_at": at,
+            }
+            for k in keys
+        ]
+        # executemany (SQLAlchemy's "insertmanyvalues": multi-row INSERTs, compiled once)
+        inserted = conn.execute(self._new_claims, rows).all()
         granted = {AlertKey(*r) for r in inserted}
         outcome: dict[AlertKey, Claim] = {}
         existing = [k for k in keys if k not in granted]
         if existing:
-            query = select(_t).where(tuple_(*_KEY).in_([_key(k) for k in existing]))
-            if self._postgres:
-                query = query.order_by(*_KEY).with_for_update()
             taken: list[dict[str, Any]] = []
-            for found in conn.execute(query).all():
+            found_rows = conn.execute(self._existing, {"keys": [_key(k) for k in existing]})
+            for found in found_rows.all():
                 alert, row = AlertKey(*found[:3]), _row(found)
                 request = first[alert]
                 decision = decide(row, request.chain, request.attempt, at)
                 if decision == "claim":
                     granted.add(alert)
-                    taken.append(_key_params(alert))
+                    taken.append(
+                        _key_params(alert) | {"v_worker": worker, "v_until": until, "v_at": at}
+                    )
                 elif decision == "busy":
                     outcome[alert] = Busy(busy_for(row, at))
                 else:
                     outcome[alert] = SKIP
             if taken:
-                conn.execute(update(_t).where(_where_key()).values(**claimed, updated_at=at), taken)
+                conn.execute(self._take, taken)
         for alert, go in self._go(conn, [first[k] for k in keys if k in granted]).items():
             outcome[alert] = go
         results: list[Claim] = []
@@ -231,23 +275,13 @@ class Ledger:
         }
         sent_before: set[tuple[str, str]] = set()
         if wants_updates:
+            pairs = sorted(wants_updates)
             sent_before = {
-                (r[0], r[1])
-                for r in conn.execute(
-                    select(_t.c.subscription_id, _t.c.event_id)
-                    .where(
-                        _t.c.state == "sent",
-                        tuple_(_t.c.subscription_id, _t.c.event_id).in_(sorted(wants_updates)),
-                    )
-                    .distinct()
-                ).all()
+                (r[0], r[1]) for r in conn.execute(self._sent_before, {"pairs": pairs}).all()
             }
         refs: dict[str, list[tuple[str, str]]] = {}
-        for event_id, article_id, ref in conn.execute(
-            select(event_sources.c.event_id, event_sources.c.article_id, event_sources.c.ref)
-            .where(event_sources.c.event_id.in_(sorted({r.alert.event_id for r in granted})))
-            .order_by(event_sources.c.id)
-        ).all():
+        events = sorted({r.alert.event_id for r in granted})
+        for event_id, article_id, ref in conn.execute(self._sources_of, {"events": events}).all():
             refs.setdefault(event_id, []).append((article_id, ref))
         result: dict[AlertKey, Go] = {}
         for r in granted:
@@ -259,6 +293,11 @@ class Ledger:
             update_alert = (r.alert.subscription_id, r.alert.event_id) in sent_before
             result[r.alert] = Go(update_alert and bool(r.alert.article_id), sources)
         return result
+
+
+def _keys_in(columns: tuple[Any, ...], name: str) -> Any:
+    """`(columns) IN (…)` for a list bound at execution (an expanding parameter)."""
+    return tuple_(*columns).in_(bindparam(name, expanding=True))
 
 
 def _row(found: Any) -> LedgerRow:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Collection
+from collections.abc import Awaitable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -84,7 +84,7 @@ class Deliverer:
     async def event(self, event: Event, owner: object = None) -> None:
         """An event from the events topic: its article remembered as a source, and every
         matching active subscription gets attempt 1 now (instant) or a digest item."""
-        jobs = [self._ledger.add_source(event.event_id, event.article)]
+        jobs: list[Awaitable[object]] = [self._ledger.add_source(event.event_id, event.article)]
         view = EventView.of(event)
         wanted = [sub for sub in self._live.active if sub.compiled.matches(view)]
         jobs += [self.deliver(Job(sub, event, owner=owner)) for sub in wanted if sub.instant]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sys
 import uuid
 from dataclasses import dataclass
 from typing import Any, cast
@@ -36,6 +37,9 @@ from ..store import (
 )
 
 log = structlog.get_logger("pactwatch.notifier")
+
+#: Seconds a thread may hold the GIL while another waits (Python's default: 0.005).
+SWITCH_INTERVAL = 0.0005
 
 
 def replica_id(given: str | None = None) -> str:
@@ -81,8 +85,9 @@ class DeliveryLedger:
         """Give a claim back unsent (not awaited: `flush()` is the barrier)."""
         self._enqueue("outcome", Outcome(alert, "released"))
 
-    async def add_source(self, event_id: str, ref: ArticleRef) -> None:
-        await self._ask("source", (event_id, ref))
+    def add_source(self, event_id: str, ref: ArticleRef) -> asyncio.Future[object]:
+        """Remember `ref` as a source of the event: done when the future is."""
+        return self._enqueue("source", (event_id, ref))
 
     async def flush(self) -> None:
         """Wait until everything asked so far is in the database."""
@@ -91,6 +96,10 @@ class DeliveryLedger:
 
     # -- the flusher ------------------------------------------------------------------------
     async def run(self) -> None:
+        # The batches are written from a thread that needs the GIL for every step of its
+        # SQL; with the default 5 ms switch interval it waits that long each time the busy
+        # event loop holds it (a batch took ~10x its own time). Hand over sooner.
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         while True:
             if not self._queue:
                 if self._closing:
