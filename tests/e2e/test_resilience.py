@@ -318,7 +318,7 @@ def test_flood_of_invalid_messages(
 def test_state_survives_restart_of_every_service(
     tmp_path: Path, pipeline_env: dict[str, str], start_service: StartService
 ) -> None:
-    """Seen URLs, the delivery log and pending digests are on disk: after all services
+    """Seen URLs, the delivery ledger and pending digests are stored: after all services
     restart at once, nothing is published or alerted again, only new articles alert, and
     the digest holds the events from before and after the restart."""
     with (

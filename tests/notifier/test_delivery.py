@@ -115,7 +115,7 @@ def test_dead_receiver_does_not_hold_up_a_healthy_one_and_replays(
                 f"msg_dead_{e.event_id}" for e in events
             }
             assert all(r.verified for r in revived.received)
-            # Replaying again alerts nobody twice: the delivery log has them.
+            # Replaying again alerts nobody twice: the delivery ledger has them.
             subprocess.run(
                 [str(BIN / "pactwatch-notifier-replay"), "--subscription", "dead"],
                 env={**notifier_env},
