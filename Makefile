@@ -68,8 +68,8 @@ bench-classifier: install ## Classifier speed: classify() per core, and the serv
 	$(BIN)/python bench/bench_classify.py
 	$(BIN)/python bench/bench_classifier_service.py
 
-bench-notifier: install ## Notifier speed: deliveries/s and p50/p99 latency vs a bare aiohttp POST loop
-	$(BIN)/python bench/bench_notifier.py
+bench-notifier: install ## Notifier speed: deliveries/s and p50/p99 latency vs a bare aiohttp POST loop (STORE=postgresql for the ledger on PostgreSQL)
+	$(BIN)/python bench/bench_notifier.py --store $(or $(STORE),sqlite)
 
 bench-crawler: install ## Crawler speed: polls/s and CPU s per poll over 2,000 local feeds (90% 304) vs a bare httpx loop
 	$(BIN)/python bench/bench_crawler.py

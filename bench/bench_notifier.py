@@ -9,13 +9,19 @@ One run, one broker, one local aiohttp webhook receiver (in its own thread):
    event's fetch time (set when produced) to the receiver accepting the alert.
 Targets (issue 5): 1,000 deliveries/s per process, p99 under 250 ms.
 
+The subscriptions database (and with it the delivery ledger, on the hot path) is the default
+SQLite file, or with `--store postgresql` a real PostgreSQL started for the run
+(`pactwatch_devtools.PostgresServer`, Debian's binaries, 127.0.0.1).
+
     .venv/bin/python bench/bench_notifier.py [--events 10000] [--rate 500] [--seconds 10]
+        [--store sqlite|postgresql]      # or make bench-notifier STORE=postgresql
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import statistics
 import tempfile
@@ -30,7 +36,14 @@ import httpx
 from aiohttp import web
 from aiokafka import AIOKafkaProducer
 
-from pactwatch_devtools import ServiceProcess, create_topics, free_port, produce, wait_until
+from pactwatch_devtools import (
+    PostgresServer,
+    ServiceProcess,
+    create_topics,
+    free_port,
+    produce,
+    wait_until,
+)
 from pactwatch_devtools.kafka import KafkaBroker
 from pactwatch_schemas import ArticleRef, Event, encode
 
@@ -180,6 +193,19 @@ async def produce_at_rate(
     return sent
 
 
+def ledger_report(notifier: ServiceProcess) -> None:
+    """What the delivery ledger cost: batches (one transaction each), their size and time."""
+    prefix = "pactwatch_notifier_ledger_batch"
+    batches = notifier.metric(f"{prefix}_seconds_count")
+    seconds = notifier.metric(f"{prefix}_seconds_sum")
+    requests = notifier.metric(f"{prefix}_requests_sum")
+    if batches:
+        print(
+            f"ledger    {batches:.0f} batches, {requests / batches:.1f} requests each,"
+            f" {seconds / batches * 1000:.2f} ms each ({seconds / requests * 1e6:.0f} µs a request)"
+        )
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=1000)[int(q * 1000) - 1] if len(values) > 1 else values[0]
 
@@ -189,7 +215,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=500.0, help="events/s in the latency phase")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the latency phase")
+    parser.add_argument(
+        "--store", choices=["sqlite", "postgresql"], default="sqlite", help="the ledger's database"
+    )
     args = parser.parse_args()
+    print(f"store     {args.store} (subscriptions database and delivery ledger)")
 
     receiver = Receiver().start()
     sample = make_event(0, datetime.now(UTC))
@@ -200,7 +230,14 @@ def main() -> None:
     print(f"          bare httpx POST loop, for reference:       {httpx_rate:8.0f} /s")
     receiver.reset()
 
-    with tempfile.TemporaryDirectory() as tmp, KafkaBroker() as broker:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        KafkaBroker() as broker,
+        PostgresServer() if args.store == "postgresql" else contextlib.nullcontext() as pg,
+    ):
+        database = (
+            {} if pg is None else {"PACTWATCH_NOTIFIER_DATABASE_URL": pg.create_database("bench")}
+        )
         asyncio.run(
             create_topics(
                 broker.bootstrap, {"bench.events": 6, "bench.retry": 6, "bench.deadletter": 3}
@@ -224,6 +261,8 @@ def main() -> None:
                 "PACTWATCH_NOTIFIER_SUBSCRIPTIONS_FILE": str(subs),
                 "PACTWATCH_NOTIFIER_GROUP_ID": "bench",
                 "PACTWATCH_NOTIFIER_LOG_LEVEL": "WARNING",
+                "PACTWATCH_NOTIFIER_WEBHOOK_ALLOWLIST": '["127.0.0.1/32"]',
+                **database,
             },
             data_dir=Path(tmp) / "data",
             log_path=Path(tmp) / "notifier.log",
@@ -244,6 +283,7 @@ def main() -> None:
                 f"   ({rate / base_rate:.0%} of the bare loop; target 1,000/s)"
             )
             assert stats["requests"] == args.events, "a delivery was made twice"
+            ledger_report(notifier)
 
             receiver.reset()
             sent = asyncio.run(

@@ -76,6 +76,9 @@ def pipeline_env(kafka: str, topics: dict[str, str]) -> dict[str, str]:
         "PACTWATCH_NOTIFIER_RETRY_TOPIC": topics["retry"],
         "PACTWATCH_CRAWLER_SOURCES_TOPIC": topics["crawler_sources"],
         "PACTWATCH_CRAWLER_SEEN_TOPIC": topics["crawler_seen"],
+        # The tests' webhook receivers listen on 127.0.0.1: let the workers' address guard
+        # (and the API's, same setting) through to them, to nothing else.
+        "PACTWATCH_NOTIFIER_WEBHOOK_ALLOWLIST": '["127.0.0.1/32"]',
     }
 
 

@@ -110,6 +110,8 @@ def main() -> int:
             "notifier": {
                 "PACTWATCH_NOTIFIER_SUBSCRIPTIONS_FILE": str(STATE / "subscriptions.yaml"),
                 "PACTWATCH_NOTIFIER_SMTP_PORT": str(smtp.port),
+                # The demo's webhook receiver is on 127.0.0.1: let the address guard through.
+                "PACTWATCH_NOTIFIER_WEBHOOK_ALLOWLIST": '["127.0.0.1/32"]',
             },
             "crawler": {"PACTWATCH_CRAWLER_SOURCES_FILE": str(STATE / "sources.yaml")},
         }

@@ -159,6 +159,10 @@ class Pipeline:
                 **self.env,
                 "PACTWATCH_NOTIFIER_SUBSCRIPTIONS_FILE": subscriptions,
                 "PACTWATCH_NOTIFIER_RETRY_SCHEDULE_SECONDS": "[0.5, 1, 2, 4, 8]",
+                # A killed notifier's claims are taken over by its successor in 10 s.
+                "PACTWATCH_NOTIFIER_DELIVERY_LEASE_SECONDS": "10",
+                "PACTWATCH_NOTIFIER_WEBHOOK_TIMEOUT_SECONDS": "5",
+                "PACTWATCH_NOTIFIER_SMTP_TIMEOUT_SECONDS": "5",
                 **self.notifier_env,
             }
         return dict(self.env)
@@ -314,7 +318,7 @@ def test_flood_of_invalid_messages(
 def test_state_survives_restart_of_every_service(
     tmp_path: Path, pipeline_env: dict[str, str], start_service: StartService
 ) -> None:
-    """Seen URLs, the delivery log and pending digests are on disk: after all services
+    """Seen URLs, the delivery ledger and pending digests are stored: after all services
     restart at once, nothing is published or alerted again, only new articles alert, and
     the digest holds the events from before and after the restart."""
     with (

@@ -12,6 +12,14 @@ from pactwatch_schemas import ArticleRef, DeadLetter, Event, decode
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
+#: A delivery lease of seconds, not a minute (with channel timeouts it must outlast): a
+#: killed worker's claims are taken over quickly.
+SHORT_LEASE = {
+    "PACTWATCH_NOTIFIER_DELIVERY_LEASE_SECONDS": "10",
+    "PACTWATCH_NOTIFIER_WEBHOOK_TIMEOUT_SECONDS": "5",
+    "PACTWATCH_NOTIFIER_SMTP_TIMEOUT_SECONDS": "5",
+}
+
 
 def make_event(n: int, *, article: int | None = None, source: str = "s") -> Event:
     """Event `n`; `article` gives the same event as reported by another article/source."""

@@ -17,7 +17,7 @@ from pactwatch_devtools import SmtpSink, WebhookReceiver, free_port, wait_until
 from pactwatch_notifier.verify import verify_alert
 from pactwatch_schemas import encode
 
-from .helpers import SECRET, dead_letters, make_event, produce
+from .helpers import SECRET, SHORT_LEASE, dead_letters, make_event, produce
 
 pytestmark = pytest.mark.integration
 
@@ -115,7 +115,7 @@ def test_dead_receiver_does_not_hold_up_a_healthy_one_and_replays(
                 f"msg_dead_{e.event_id}" for e in events
             }
             assert all(r.verified for r in revived.received)
-            # Replaying again alerts nobody twice: the delivery log has them.
+            # Replaying again alerts nobody twice: the delivery ledger has them.
             subprocess.run(
                 [str(BIN / "pactwatch-notifier-replay"), "--subscription", "dead"],
                 env={**notifier_env},
@@ -242,6 +242,8 @@ def test_kill_9_mid_burst_loses_nothing(
             **notifier_env,
             "PACTWATCH_NOTIFIER_SMTP_PORT": str(smtp.port),
             "PACTWATCH_NOTIFIER_MAX_CONCURRENT_PER_SUBSCRIPTION": str(per_subscription),
+            # The killed process's claims are taken over by its successor after the lease.
+            **SHORT_LEASE,
         }
         notifier = start_service("notifier", env)
         events = [make_event(n) for n in range(1000, 1200)]

@@ -8,9 +8,9 @@ import ipaddress
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
+from pactwatch_notifier.addresses import UnsafeWebhook, check_webhook_url, parse_allowlist
 from pactwatch_notifier.api.ratelimit import RateLimiter
 from pactwatch_notifier.api.security import token_matches
-from pactwatch_notifier.api.ssrf import UnsafeWebhook, check_webhook_url, parse_allowlist
 from pactwatch_notifier.api.tokens import LinkError, Links
 from pactwatch_notifier.channels import render_email
 from pactwatch_notifier.unsubscribe import manage_url_for, sign_token, unsubscribe_url

@@ -27,7 +27,7 @@ def test_migrations_are_idempotent_and_match_the_tables(database_url: str) -> No
     engine = create_engine(database_url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [
-            "0001"
+            "0002"
         ]
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()

@@ -3,14 +3,15 @@ sender, the Kafka publisher, the deliveries listing and digest items."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pactwatch_notifier.channels import DeliveryError
 from pactwatch_notifier.models import SubscriptionCreate, SubscriptionRecord
-from pactwatch_notifier.worker.delivery_log import AlertKey
+from pactwatch_notifier.store import AlertKey
 from pactwatch_notifier.worker.live import LiveSubscription
 from pactwatch_schemas import ArticleRef, Attempt, Event, NotifierRetry
 
@@ -57,7 +58,14 @@ class FakeSender:
     answers: list[DeliveryError | None] = field(default_factory=list)
     calls: list[tuple[str, str, bool]] = field(default_factory=list)
 
-    async def attempt(
+    def deferral(self, sub: LiveSubscription) -> DeliveryError | None:
+        return None
+
+    @contextlib.asynccontextmanager
+    async def slot(self, sub: LiveSubscription) -> AsyncIterator[None]:
+        yield
+
+    async def send(
         self, sub: LiveSubscription, event: Event, sources: list[ArticleRef], *, update: bool
     ) -> DeliveryError | None:
         self.calls.append((sub.id, event.event_id, update))

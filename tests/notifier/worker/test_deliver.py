@@ -1,18 +1,20 @@
 """The delivery step with its edges faked (sender, publisher, listing, digests) and a real
-local delivery log: each decision becomes the durable outcome it names, and a replay of the
-same record changes nothing."""
+delivery ledger (a SQLite store, its batching flusher running): each decision becomes the
+durable outcome it names, and a replay of the same record changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from pactwatch_notifier.channels import DeliveryError, status_error
 from pactwatch_notifier.retry import RetryPolicy
+from pactwatch_notifier.store import SKIP, AlertKey, Store
 from pactwatch_notifier.worker.deliver import Deliverer, Job
-from pactwatch_notifier.worker.delivery_log import AlertKey, LocalDeliveryLog
+from pactwatch_notifier.worker.ledger import DeliveryLedger
 from pactwatch_notifier.worker.live import LiveSubscriptions
 from pactwatch_schemas import NotifierRetry
 
@@ -39,7 +41,10 @@ class Setup:
             list(self.store.records.values()),
             refresh_seconds=60,
         )
-        self.log = LocalDeliveryLog(tmp_path / "log.sqlite3")
+        self.db = Store(f"sqlite:///{tmp_path / 'subscriptions.sqlite3'}")
+        self.db.migrate()
+        self.log = DeliveryLedger(self.db.ledger, "test-replica", 30.0)
+        self._flusher = asyncio.create_task(self.log.run())
         self.sender = FakeSender()
         self.publish = FakePublisher()
         self.recorder = FakeRecorder()
@@ -57,12 +62,16 @@ class Setup:
     def outcomes(self) -> list[str]:
         return [outcome for _, outcome, _ in self.recorder.rows]
 
+    async def close(self) -> None:
+        await self.log.close(self._flusher)
+        self.db.close()
+
 
 @pytest.fixture
-def setup(tmp_path: Path) -> Iterator[Setup]:
+async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
     made = Setup(tmp_path, record("hook"))
     yield made
-    made.log.close()
+    await made.close()
 
 
 def _http(status: int) -> DeliveryError:
@@ -76,7 +85,10 @@ async def test_an_accepted_alert_is_logged_and_never_sent_again(setup: Setup) ->
     await setup.deliver.event(make_event(1))  # a replay, or another copy of the event
     assert setup.sender.calls == [("hook", make_event(1).event_id, False)]
     assert setup.outcomes() == ["delivered"]
-    assert setup.log.begin(AlertKey("hook", make_event(1).event_id), "first", 1) is None
+    event = make_event(1)
+    assert (
+        await setup.log.claim(AlertKey("hook", event.event_id), event.article, "first", 1) is SKIP
+    )
 
 
 async def test_a_retryable_failure_becomes_a_retry_record_once(setup: Setup) -> None:
@@ -159,7 +171,7 @@ async def test_updates_alert_again_for_another_article(tmp_path: Path) -> None:
     calls = sorted(setup.sender.calls)
     event_id = make_event(7).event_id
     assert calls == [("news", event_id, False), ("news", event_id, True), ("once", event_id, False)]
-    setup.log.close()
+    await setup.close()
 
 
 async def test_digest_subscriptions_get_an_item_not_an_alert(tmp_path: Path) -> None:
@@ -169,4 +181,76 @@ async def test_digest_subscriptions_get_an_item_not_an_alert(tmp_path: Path) -> 
     await setup.deliver.event(make_event(8))
     assert setup.digests.items == [("brief", make_event(8).event_id)]
     assert setup.sender.calls == []
-    setup.log.close()
+    await setup.close()
+
+
+class SlowSender(FakeSender):
+    """Each send takes until `release` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def send(self, sub: object, event: object, sources: object, *, update: bool) -> None:
+        await self.release.wait()
+
+
+async def test_revoked_before_the_send_the_claim_is_released_at_once(tmp_path: Path) -> None:
+    setup = Setup(tmp_path, record("hook"))
+    event = make_event(20)
+    alert = AlertKey("hook", event.event_id)
+    # Another attempt holds the claim: this delivery waits for it, and is then revoked.
+    other = await setup.log.claim(alert, event.article, "replay-x", 1)
+    assert other is not SKIP
+    waiting = asyncio.create_task(setup.deliver.event(event, owner="p0"))
+    await asyncio.sleep(0.2)
+    waiting.cancel()
+    await asyncio.gather(waiting, return_exceptions=True)
+    await setup.log.flush()
+    assert setup.sender.calls == []
+    # Revoked while waiting: it claimed nothing, so the holder's claim is untouched.
+    row = setup.db.ledger.row(alert)
+    assert row is not None and row.state == "claimed" and row.claimed_by == "test-replica"
+    await setup.close()
+
+
+def _slow(tmp_path: Path, n: int) -> tuple[Setup, SlowSender, asyncio.Task[None]]:
+    """A delivery of event `n` under way (its own task, partition "p0") to a slow sender."""
+    setup = Setup(tmp_path, record("hook"))
+    slow = SlowSender()
+    setup.deliver._sender = slow  # type: ignore[assignment]
+    return setup, slow, asyncio.create_task(setup.deliver.event(make_event(n), owner="p0"))
+
+
+async def test_a_claim_granted_to_a_cancelled_delivery_is_released(tmp_path: Path) -> None:
+    setup, _, task = _slow(tmp_path, 22)
+    event = make_event(22)
+    while not any(r.kind == "claim" for r in setup.log._queue):
+        await asyncio.sleep(0)  # the claim is asked for, not answered yet
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await asyncio.sleep(0.2)
+    await setup.log.flush()
+    row = setup.db.ledger.row(AlertKey("hook", event.event_id))
+    assert row is not None and row.state == "released"  # the next owner may take it at once
+    await setup.close()
+
+
+async def test_revoked_during_the_send_it_finishes_and_is_recorded(tmp_path: Path) -> None:
+    setup, slow, task = _slow(tmp_path, 21)
+    event = make_event(21)
+    await asyncio.sleep(0.2)  # claimed, and the send is under way
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert task.cancelled()
+    draining = asyncio.create_task(setup.deliver.drain(["p0"], 5))
+    await asyncio.sleep(0.05)
+    assert not draining.done()  # the revocation waits for the send
+    slow.release.set()
+    assert await draining == 0
+    await setup.log.flush()
+    row = setup.db.ledger.row(AlertKey("hook", event.event_id))
+    assert row is not None and row.state == "sent"  # the next owner skips it
+    again = await setup.log.claim(AlertKey("hook", event.event_id), event.article, "first", 1)
+    assert again is SKIP
+    await setup.close()

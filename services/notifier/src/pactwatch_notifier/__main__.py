@@ -99,6 +99,13 @@ async def run(settings: Settings) -> None:
         enable_auto_commit=False,  # committed by hand, behind the finished work
         auto_offset_reset="earliest",
         max_poll_interval_ms=600_000,
+        session_timeout_ms=int(settings.session_timeout_seconds * 1000),
+        heartbeat_interval_ms=max(300, int(settings.session_timeout_seconds * 1000 / 3)),
+        # Room for the revoke callback (sends under way finish first) before the group
+        # gives up waiting for this member to rejoin.
+        rebalance_timeout_ms=int(
+            max(settings.session_timeout_seconds, 3 * settings.shutdown_grace_seconds) * 1000
+        ),
     )
     producer = CountingProducer(  # counts messages acked per topic
         STANDARD,

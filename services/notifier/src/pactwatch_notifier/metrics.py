@@ -23,7 +23,21 @@ ATTEMPTS = Counter(
 )
 DUPLICATES = Counter(
     "pactwatch_notifier_duplicates_skipped_total",
-    "Deliveries skipped because the delivery log shows them done (or handed on).",
+    "Deliveries skipped because the delivery ledger shows them done (or handed on).",
+)
+CLAIMS_WAITED = Counter(
+    "pactwatch_notifier_ledger_claims_waited_total",
+    "Claims found held by a live attempt (this or another replica): asked again shortly.",
+)
+LEDGER_BATCH_SECONDS = Histogram(
+    "pactwatch_notifier_ledger_batch_seconds",
+    "One batch of delivery ledger requests written (one transaction).",
+    buckets=(0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5),
+)
+LEDGER_BATCH_SIZE = Histogram(
+    "pactwatch_notifier_ledger_batch_requests",
+    "Requests (claims, outcomes, sources) per delivery ledger batch.",
+    buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000),
 )
 LATENCY = Histogram(
     "pactwatch_notifier_delivery_latency_seconds",

@@ -7,7 +7,7 @@ Reads the dead-letter topic from its start to its current end, picks the notifie
 `delivery_failed` letters matching the filters, and publishes each stored event for its
 subscription to the retry topic as attempt 1 of a new chain (`replay-…`), due now. The running
 notifier then delivers it with the full retry schedule; a pair already delivered meanwhile
-is skipped by the delivery log, so replaying twice does not alert twice once it got through.
+is skipped by the delivery ledger, so replaying twice does not alert twice once it got through.
 Settings (bootstrap, topics) come from the same environment as the notifier's. Prints one
 JSON line per replayed letter and a summary; exit code 0.
 """

@@ -38,7 +38,9 @@ class ApiSettings(BaseSettings):
     # Where people reach this API: the links in emails start with it.
     public_base_url: str = "http://127.0.0.1:8004"
     # CIDRs (or single addresses) a webhook may point at despite being private/loopback.
-    webhook_allowlist: list[str] = Field(default_factory=list)
+    webhook_allowlist: list[str] = Field(
+        default_factory=list, validation_alias=_worker("WEBHOOK_ALLOWLIST")
+    )
     # Public endpoints, per client IP (`limits` notation, e.g. "10/minute;100/hour").
     rate_limit: str = "10/minute"
     # `memory://` (per process) or e.g. `redis://host:6379` to share counts between replicas.

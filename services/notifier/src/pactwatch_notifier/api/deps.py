@@ -8,10 +8,10 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from ..addresses import IpNetwork
 from ..store import Store
 from .config import ApiSettings
 from .mail import Mailer
-from .ssrf import IpNetwork
 from .tokens import Links
 
 TEMPLATES = Jinja2Templates(

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-import aiohttp
 import structlog
 from fastapi import FastAPI, Request, Response
 
 from .. import __version__
+from ..addresses import GuardedResolver, parse_allowlist
+from ..channels import guarded_session
 from ..store import Store
 from . import metrics
 from .config import ApiSettings
 from .mail import Mailer
 from .ratelimit import RateLimiter
 from .routes import health, operator, pages, public
-from .ssrf import parse_allowlist
 from .tokens import Links
 
 log = structlog.get_logger("pactwatch.notifier.api")
@@ -38,7 +38,8 @@ def create_app(settings: ApiSettings, store: Store | None = None) -> FastAPI:
             app.state.store = opened
         else:
             app.state.store = store
-        app.state.http = aiohttp.ClientSession(trust_env=False)
+        app.state.guard = GuardedResolver(app.state.webhook_allowlist)
+        app.state.http = guarded_session(app.state.guard, limit=20)
         log.info("api_started", host=settings.host, port=settings.port)
         try:
             yield

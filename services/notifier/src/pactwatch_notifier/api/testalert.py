@@ -48,7 +48,7 @@ async def send_test_alert(
     channel = record.channel
     try:
         if channel.kind == "webhook":
-            sender = WebhookSender(state.http, settings.webhook_timeout_seconds)
+            sender = WebhookSender(state.http, settings.webhook_timeout_seconds, state.guard)
             status = await sender.send(
                 str(channel.url), list(channel.secrets), build_alert(record.id, event)
             )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import HTTPException, status
 
+from ..addresses import IpNetwork, UnsafeWebhook, check_webhook_url
 from ..models import Channel
 from . import metrics
-from .ssrf import IpNetwork, UnsafeWebhook, check_webhook_url
 
 
 def guard_channel(channel: Channel, allowlist: list[IpNetwork], loc: tuple[str, ...]) -> None:

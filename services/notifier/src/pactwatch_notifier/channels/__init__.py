@@ -8,6 +8,7 @@ from .webhook import (
     build_alert,
     classify_status,
     fit_alert,
+    guarded_session,
     signature_headers,
     status_error,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "build_alert",
     "classify_status",
     "fit_alert",
+    "guarded_session",
     "render_email",
     "signature_headers",
     "smtp_error",

@@ -11,6 +11,7 @@ from standardwebhooks.webhooks import Webhook as _Signer
 from pactwatch_runtime import parse_retry_after
 from pactwatch_schemas import Alert, ArticleRef, Event
 
+from ..addresses import GuardedResolver, RefusedAddress
 from ._errors import DeliveryError
 
 #: Standard Webhooks asks for payloads under ~20 kB.
@@ -120,13 +121,29 @@ def status_error(url: str, status: int, retry_after: str | None = None) -> Deliv
     )
 
 
+def guarded_session(guard: GuardedResolver, limit: int) -> aiohttp.ClientSession:
+    """The webhook session: pooled connections, and every address it connects to through
+    the address guard."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=limit, resolver=guard),
+        trust_env=False,  # no proxy from the environment: webhooks go where they say
+    )
+
+
 class WebhookSender:
     """POSTs alerts over one pooled aiohttp session (several times faster than httpx here:
-    see bench/bench_notifier.py)."""
+    see bench/bench_notifier.py). With a `guard` (the session's resolver), a URL whose
+    host is, or resolves to, a refused address is a permanent failure naming why."""
 
-    def __init__(self, session: aiohttp.ClientSession, timeout: float) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        timeout: float,
+        guard: GuardedResolver | None = None,
+    ) -> None:
         self._session = session
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._guard = guard
 
     async def send(self, url: str, secrets: list[str], alert: Alert) -> int:
         """POST the alert; return the status on success, raise `DeliveryError` otherwise."""
@@ -137,6 +154,8 @@ class WebhookSender:
             **signature_headers(alert.alert_id, body, secrets),
         }
         try:
+            if self._guard is not None:
+                self._guard.check_literal(url)
             async with self._session.post(
                 url,
                 data=body.encode(),
@@ -148,6 +167,8 @@ class WebhookSender:
                 retry_after = response.headers.get("retry-after")
                 if (response.content_length or 0) <= 65536:
                     await response.read()  # small answers are drained: the connection is reused
+        except RefusedAddress as exc:
+            raise DeliveryError(str(exc), retryable=False) from None
         except TimeoutError:
             raise DeliveryError(f"timeout posting to {url}", retryable=True) from None
         except aiohttp.ClientError as exc:

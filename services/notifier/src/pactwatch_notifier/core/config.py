@@ -11,6 +11,8 @@ from pydantic_settings import SettingsConfigDict
 from pactwatch_runtime import ServiceSettings, shared_env
 from pactwatch_schemas import DEAD_LETTER_TOPIC, EVENTS_TOPIC, NOTIFIER_RETRY_TOPIC
 
+from ..addresses import parse_allowlist
+
 _shared = shared_env("PACTWATCH_NOTIFIER_")
 
 #: Standard Webhooks' suggested schedule after the immediate first try: 5 s, 5 min, 30 min,
@@ -29,6 +31,7 @@ class Settings(ServiceSettings):
     retry_topic: str = NOTIFIER_RETRY_TOPIC
     group_id: str = "pactwatch-notifier"
     subscriptions_file: Path = Path("subscriptions.yaml")
+    # Only the default SQLite subscriptions database lives here (nothing with PostgreSQL).
     data_dir: Path = Path(".data/notifier")
     # SQLAlchemy URL of the subscriptions database; default a SQLite file in DATA_DIR.
     # PostgreSQL: postgresql+psycopg://user:password@host:5432/pactwatch
@@ -42,6 +45,18 @@ class Settings(ServiceSettings):
     # TEST/DEMO ONLY: make every digest period this many seconds (epoch-aligned) instead of
     # an hour or a day, so a test sees a digest go out without waiting an hour.
     digest_period_seconds_override: float | None = Field(None, gt=0)
+    # The delivery ledger: a replica's claim on an alert (made right before its send) lasts
+    # this long; a claim of a replica that died is taken over when it runs out. At least
+    # twice the longest channel timeout, so a send under way never outlives its claim.
+    delivery_lease_seconds: float = Field(60.0, gt=0)
+    # Who holds a claim (default: host name, process id and a random part).
+    replica_id: str | None = Field(None, max_length=200)
+    # Kafka consumer group session: how soon the group notices a replica that died (and
+    # hands its partitions on); heartbeats every third of it.
+    session_timeout_seconds: float = Field(10.0, ge=1)
+    # Webhook address guard at send time (DNS rebinding): the addresses a webhook connects
+    # to must be public unless these CIDRs cover them (the API's guard, same setting).
+    webhook_allowlist: list[str] = Field(default_factory=list)
     # Consecutive permanent failures (4xx, SMTP 5xx) after which a subscription is disabled.
     disable_after_permanent_failures: int = Field(5, ge=1)
     http_port: int = 8003
@@ -96,6 +111,23 @@ class Settings(ServiceSettings):
         if value is not None and value.scheme != "https" and not local:
             raise ValueError("one-click unsubscribe URLs must be https (RFC 8058)")
         return value
+
+    @field_validator("webhook_allowlist")
+    @classmethod
+    def _cidrs(cls, value: list[str]) -> list[str]:
+        parse_allowlist(value)  # raises naming the wrong entry
+        return value
+
+    @model_validator(mode="after")
+    def _lease_outlives_a_send(self) -> Settings:
+        longest = max(self.webhook_timeout_seconds, self.smtp_timeout_seconds)
+        if self.delivery_lease_seconds < 2 * longest:
+            raise ValueError(
+                f"DELIVERY_LEASE_SECONDS ({self.delivery_lease_seconds:g}) must be at least twice"
+                f" the longest channel timeout ({longest:g} s): a send under way must never"
+                " outlive its claim"
+            )
+        return self
 
     @model_validator(mode="after")
     def _unsubscribe_needs_a_secret(self) -> Settings:

@@ -7,8 +7,10 @@ from .engine import make_engine, migrate, read_only
 from .tables import (
     deleted_subscriptions,
     deliveries,
+    delivery_ledger,
     digest_items,
     digests,
+    event_sources,
     metadata,
     subscriptions,
 )
@@ -16,8 +18,10 @@ from .tables import (
 __all__ = [
     "deleted_subscriptions",
     "deliveries",
+    "delivery_ledger",
     "digest_items",
     "digests",
+    "event_sources",
     "make_engine",
     "metadata",
     "migrate",

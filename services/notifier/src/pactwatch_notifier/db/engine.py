@@ -14,16 +14,18 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 0x70776D69677200
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
     """An engine for `url`: a SQLite file (created with its folder) or PostgreSQL.
 
     SQLite gets WAL (readers never wait for the writer), a 30 s busy timeout and
     `BEGIN IMMEDIATE` transactions: a transaction that reads and then writes takes the write
     lock up front, so two processes queue instead of failing with "database is locked".
+    `pre_ping=False` saves PostgreSQL a round trip per checkout, for a caller that retries a
+    transaction lost to a dropped connection (the delivery ledger's batches).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return create_engine(url, pool_pre_ping=pre_ping, pool_size=5, max_overflow=10)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})

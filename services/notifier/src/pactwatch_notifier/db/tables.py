@@ -52,8 +52,8 @@ deleted_subscriptions = Table(
     Column("deleted_at", UtcDateTime, nullable=False, index=True),
 )
 
-# The last known outcome of each alert, for operators (list_deliveries). The workers'
-# exactly-once bookkeeping stays in their local delivery log (worker/delivery_log.py).
+# The last known outcome of each alert, for operators (list_deliveries). History only: the
+# workers' exactly-once bookkeeping is the delivery ledger below.
 deliveries = Table(
     "deliveries",
     metadata,
@@ -100,4 +100,33 @@ digests = Table(
     Column("sent_at", UtcDateTime, nullable=True),
     Column("last_error", String(500), nullable=True),
     UniqueConstraint("subscription_id", "period_end", name="uq_digests_sub_period"),
+)
+
+# The delivery ledger shared by every worker replica (store/claims.py says what the states
+# mean): an alert is claimed before its send and marked sent or failed after it.
+delivery_ledger = Table(
+    "delivery_ledger",
+    metadata,
+    Column("subscription_id", String(100), primary_key=True),
+    Column("event_id", String(32), primary_key=True),
+    Column("article_id", String(32), primary_key=True, server_default=""),
+    Column("state", String(16), nullable=False),  # claimed / sent / failed / released
+    Column("claimed_by", String(200), nullable=True),
+    Column("lease_until", UtcDateTime, nullable=True),
+    Column("chain", String(200), nullable=False, server_default=""),
+    Column("attempt", Integer, nullable=False, server_default="0"),
+    Column("channel", String(16), nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Every article seen reporting an event, in the order seen: an alert's `sources` list.
+event_sources = Table(
+    "event_sources",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("event_id", String(32), nullable=False),
+    Column("article_id", String(32), nullable=False),
+    Column("ref", Text, nullable=False),  # the ArticleRef as JSON
+    Column("seen_at", UtcDateTime, nullable=False),
+    UniqueConstraint("event_id", "article_id", name="uq_event_sources_event_article"),
 )

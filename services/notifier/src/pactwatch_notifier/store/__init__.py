@@ -11,6 +11,7 @@ the storage tests run against both. One `Store`, one part per thing it stores:
     )
     store.deliveries.page(subscription_id=record.id)   # the outcomes the workers reported
     store.digests.pending()                            # digest items waiting for their period
+    store.ledger.apply(batch, worker, lease_seconds)   # the workers' delivery ledger, batched
 """
 
 from __future__ import annotations
@@ -18,25 +19,40 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from ..db import make_engine, migrate
+from .claims import SKIP, AlertKey, Busy, Claim, ClaimRequest, Go, LedgerRow, Skip
 from .deliveries import Deliveries, DeliveryOutcomeRow
 from .digests import ClaimedDigest, DigestItem, Digests
+from .ledger import BatchResult, Ledger, LedgerBatch, Outcome
 from .subscriptions import Conflict, Subscriptions
 
 __all__ = [
+    "SKIP",
+    "AlertKey",
+    "BatchResult",
+    "Busy",
+    "Claim",
+    "ClaimRequest",
     "ClaimedDigest",
     "Conflict",
     "Deliveries",
     "DeliveryOutcomeRow",
     "DigestItem",
     "Digests",
+    "Go",
+    "Ledger",
+    "LedgerBatch",
+    "LedgerRow",
+    "Outcome",
+    "Skip",
     "Store",
     "Subscriptions",
 ]
 
 
 class Store:
-    """The subscriptions database: `subscriptions`, `deliveries` (the listing of outcomes) and
-    `digests` (items and claims), over one engine (one connection pool)."""
+    """The subscriptions database: `subscriptions`, `deliveries` (the listing of outcomes),
+    `digests` (items and claims) and `ledger` (the workers' delivery ledger and the sources
+    per event), over one engine (one connection pool)."""
 
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
@@ -44,6 +60,10 @@ class Store:
         self.subscriptions = Subscriptions(self._engine)
         self.deliveries = Deliveries(self._engine)
         self.digests = Digests(self._engine)
+        # Its own pool without the per-checkout ping: one batch per transaction is the hot
+        # path, and a batch lost to a dropped connection is simply written again.
+        self._ledger_engine: Engine = make_engine(database_url, pre_ping=False)
+        self.ledger = Ledger(self._ledger_engine)
 
     def migrate(self) -> None:
         """Create or upgrade the schema (Alembic `upgrade head`); idempotent, process-safe."""
@@ -51,3 +71,4 @@ class Store:
 
     def close(self) -> None:
         self._engine.dispose()
+        self._ledger_engine.dispose()

@@ -1,6 +1,6 @@
 """The deliveries listing: the latest outcome of each alert, as the workers report it in
 batches, for operators (`GET /api/v1/deliveries`). History, not the exactly-once bookkeeping:
-that is the workers' delivery log."""
+that is the workers' delivery ledger (`ledger.py`)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 
     engine.py    the consume loop: records in, flow control, commits (offsets.py), revocation
     held.py      retry records held until they are due
-    deliver.py   one delivery: match → delivery log → attempt (send.py) → decide (retry.py)
-                 → make the outcome durable (publish.py, delivery_log.py, recorder.py)
+    deliver.py   one delivery: match → claim (ledger.py) → attempt (send.py) → decide
+                 (retry.py) → make the outcome durable (ledger.py, publish.py, recorder.py)
+    ledger.py    the delivery ledger shared by the replicas, requests batched
     live.py      the live subscriptions, refreshed from the store
     wiring.py    every piece built from the settings, and the order they stop in
 

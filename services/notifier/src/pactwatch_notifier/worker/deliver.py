@@ -1,11 +1,20 @@
-"""One delivery, as steps: match the event → for each alert ask the delivery log → attempt
-it → decide what the result means (`retry.decide`) → make that outcome durable.
+"""One delivery, as steps: match the event → for each alert claim it in the delivery ledger
+→ attempt it → decide what the result means (`retry.decide`) → make that outcome durable.
 
-Durable before the record counts as finished: accepted → marked in the delivery log;
-retryable with attempts left → a retry record for the next attempt (acked by the broker);
-otherwise → a dead letter with the attempt history, and on a 410 (or repeated permanent
-failures) the subscription disabled for every replica. Only then is the attempt marked as
-handed on, so a replay of the same record skips it.
+The claim (`worker/ledger.py`, shared by every replica) is made within the send's slot,
+right before the send: an alert already sent, or an attempt already handed on, is skipped;
+an alert another attempt holds is asked for again (the slot let go meanwhile) until that
+attempt is over or its replica's lease has run out. Durable before the
+record counts as finished: accepted → `sent` in the ledger (still within the send's slot,
+so a replica never has more alerts accepted-but-unrecorded than slots); retryable with
+attempts left → a retry record for the next attempt (acked by the broker); otherwise → a
+dead letter with the attempt history, and on a 410 (or repeated permanent failures) the
+subscription disabled for every replica. Only then is the attempt marked `failed` (handed
+on), so a replay of the same record skips it.
+
+Cancelled (its partition revoked, the worker stopping): before the send the claim is
+released at once; a send under way is not cut off: it finishes and is recorded
+(`drain`), so the partition's next owner finds it `sent`.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Awaitable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -21,10 +31,11 @@ import structlog
 from pactwatch_schemas import Attempt, Event, NotifierRetry
 
 from .. import metrics
+from ..channels import DeliveryError
 from ..filters import EventView
 from ..retry import RetryPolicy, decide, with_attempt
-from ..store import Digests
-from .delivery_log import AlertKey, DeliveryLog
+from ..store import AlertKey, Busy, Digests, Go
+from .ledger import DeliveryLedger
 from .live import LiveSubscription, LiveSubscriptions
 from .publish import Publisher
 from .recorder import DeliveryRecorder
@@ -45,13 +56,14 @@ class Job:
     attempt: int = 1
     chain: str = FIRST_CHAIN
     history: list[Attempt] = field(default_factory=list)
+    owner: object = None  # the partition (assignment) the record came from, for revocation
 
 
 class Deliverer:
     def __init__(
         self,
         live: LiveSubscriptions,
-        delivery_log: DeliveryLog,
+        ledger: DeliveryLedger,
         sender: Sender,
         publish: Publisher,
         recorder: DeliveryRecorder,
@@ -59,7 +71,7 @@ class Deliverer:
         policy: RetryPolicy,
     ) -> None:
         self._live = live
-        self._log = delivery_log
+        self._ledger = ledger
         self._sender = sender
         self._publish = publish
         self._recorder = recorder
@@ -67,24 +79,24 @@ class Deliverer:
         self._policy = policy
         self._permanent: dict[str, int] = {}  # consecutive permanent failures (the policy's)
         self._rng = random.Random()
+        self._sending: dict[asyncio.Future[DeliveryError | None], object] = {}  # -> owner
 
-    async def event(self, event: Event) -> None:
-        """An event from the events topic: every matching active subscription gets attempt 1
-        now (instant) or a digest item (hourly, daily)."""
-        self._log.add_source(event.event_id, event.article)
+    async def event(self, event: Event, owner: object = None) -> None:
+        """An event from the events topic: its article remembered as a source, and every
+        matching active subscription gets attempt 1 now (instant) or a digest item."""
+        jobs: list[Awaitable[object]] = [self._ledger.add_source(event.event_id, event.article)]
         view = EventView.of(event)
         wanted = [sub for sub in self._live.active if sub.compiled.matches(view)]
-        jobs = [self.deliver(Job(sub, event)) for sub in wanted if sub.instant]
+        jobs += [self.deliver(Job(sub, event, owner=owner)) for sub in wanted if sub.instant]
         later = [sub.id for sub in wanted if not sub.instant]
         for sub in self._live.disabled:
             if sub.compiled.matches(view):
                 metrics.DELIVERIES.labels(sub.channel, "skipped_disabled").inc()
         if later:
             jobs.append(self._keep_for_digests(later, event))
-        if jobs:
-            await asyncio.gather(*jobs)
+        await asyncio.gather(*jobs)
 
-    async def retry(self, retry: NotifierRetry) -> None:
+    async def retry(self, retry: NotifierRetry, owner: object = None) -> None:
         """A retry record that is due: its attempt, unless the subscription is gone."""
         sub = self._live.get(retry.subscription_id)
         if sub is None:
@@ -95,7 +107,18 @@ class Deliverer:
                 f"subscription {retry.subscription_id!r} is no longer configured",
             )
             return
-        await self.deliver(Job(sub, retry.event, retry.attempt, retry.chain, list(retry.attempts)))
+        await self.deliver(
+            Job(sub, retry.event, retry.attempt, retry.chain, list(retry.attempts), owner)
+        )
+
+    async def drain(self, owners: Collection[object] | None, within: float) -> int:
+        """Wait (at most `within` seconds) for the sends under way of these partitions' records (all
+        when None) to be accepted or refused and recorded; how many did not finish."""
+        sends = [f for f, o in self._sending.items() if owners is None or o in owners]
+        if not sends:
+            return 0
+        _, pending = await asyncio.wait(sends, timeout=within)
+        return len(pending)
 
     async def deliver(self, job: Job) -> None:
         """Make attempt `job.attempt`, then make its outcome durable (see the module)."""
@@ -106,12 +129,91 @@ class Deliverer:
             return
         # Subscribers who want updates get one alert per (event, article); others one per event.
         alert = AlertKey(sub.id, event.event_id, event.article.id if sub.updates else "")
-        go = self._log.begin(alert, job.chain, job.attempt)
-        if go is None:  # delivered already, or this attempt's outcome is on its way
-            metrics.DUPLICATES.inc()
-            return
-        sources = self._log.sources(event.event_id, event.article)
-        error = await self._sender.attempt(sub, event, sources, update=go.update)
+        sending: asyncio.Future[DeliveryError | None] | None = None
+        granted = False  # the claim is this delivery's: let it go if cancelled unsent
+        try:
+            while True:
+                error = self._sender.deferral(sub)
+                if error is not None:  # not sent at all: no slot needed, only the claim
+                    granted = await self._claim(job, alert)
+                    if not granted:
+                        return
+                    break
+                # Claimed within the slot, right before the send: no claim waits for a slot.
+                async with self._sender.slot(sub):
+                    claim = await self._ledger.claim(alert, event.article, job.chain, job.attempt)
+                    if isinstance(claim, Go):
+                        granted = True
+                        sending = asyncio.ensure_future(self._send(job, sub, alert, claim))
+                        self._sending[sending] = job.owner
+                        sending.add_done_callback(self._sent)
+                        error = await asyncio.shield(sending)
+                        sending = None
+                        break
+                if not isinstance(claim, Busy):  # sent already, or this attempt handed on
+                    metrics.DUPLICATES.inc()
+                    return
+                metrics.CLAIMS_WAITED.inc()  # another attempt holds it: ask again soon
+                await asyncio.sleep(claim.retry_in)
+            if error is not None:
+                await self._failed(job, sub, alert, error)
+        except asyncio.CancelledError:
+            if sending is not None:  # the send goes on: its claim is released if refused
+                sending.add_done_callback(lambda f: self._release_unless_sent(f, alert))
+            elif granted:
+                self._ledger.release(alert)
+            raise
+
+    async def _claim(self, job: Job, alert: AlertKey) -> bool:
+        """The alert's claim for this attempt, waiting while another attempt holds it."""
+        while True:
+            claim = await self._ledger.claim(alert, job.event.article, job.chain, job.attempt)
+            if not isinstance(claim, Busy):
+                if not isinstance(claim, Go):
+                    metrics.DUPLICATES.inc()
+                return isinstance(claim, Go)
+            metrics.CLAIMS_WAITED.inc()
+            await asyncio.sleep(claim.retry_in)
+
+    async def _send(
+        self, job: Job, sub: LiveSubscription, alert: AlertKey, go: Go
+    ) -> DeliveryError | None:
+        """The send and, when accepted, its record in the ledger (not cancelled midway)."""
+        event = job.event
+        error = await self._sender.send(sub, event, go.sources, update=go.update)
+        if error is not None:
+            return error
+        await self._ledger.sent(alert, sub.channel)
+        self._permanent.pop(sub.id, None)
+        self._recorder.add(alert, sub.channel, "delivered", job.attempt)
+        metrics.DELIVERIES.labels(sub.channel, "delivered").inc()
+        metrics.LATENCY.labels(sub.channel).observe(
+            max(0.0, time.time() - event.article.fetched_at.timestamp())
+        )
+        log.info(
+            "delivered",
+            subscription=sub.id,
+            event_id=event.event_id,
+            channel=sub.channel,
+            attempt=job.attempt,
+            update=go.update,
+        )
+        return None
+
+    def _sent(self, future: asyncio.Future[DeliveryError | None]) -> None:
+        self._sending.pop(future, None)
+
+    def _release_unless_sent(
+        self, future: asyncio.Future[DeliveryError | None], alert: AlertKey
+    ) -> None:
+        if future.cancelled() or future.exception() is not None or future.result() is not None:
+            self._ledger.release(alert)
+
+    async def _failed(
+        self, job: Job, sub: LiveSubscription, alert: AlertKey, error: DeliveryError
+    ) -> None:
+        """A refused (or deferred) attempt: decide, make the outcome durable, hand it on."""
+        event = job.event
         decision = decide(
             error,
             attempt=job.attempt,
@@ -123,24 +225,6 @@ class Deliverer:
             self._permanent[sub.id] = decision.permanent_failures
         else:
             self._permanent.pop(sub.id, None)
-
-        if error is None:
-            self._log.mark_delivered(alert, sub.channel)
-            self._recorder.add(alert, sub.channel, "delivered", job.attempt)
-            metrics.DELIVERIES.labels(sub.channel, "delivered").inc()
-            metrics.LATENCY.labels(sub.channel).observe(
-                max(0.0, time.time() - event.article.fetched_at.timestamp())
-            )
-            log.info(
-                "delivered",
-                subscription=sub.id,
-                event_id=event.event_id,
-                channel=sub.channel,
-                attempt=job.attempt,
-                update=go.update,
-            )
-            return
-
         now = datetime.now(UTC)
         history = with_attempt(job.history, now, error.detail)
         if decision.outcome == "disabled":
@@ -162,7 +246,7 @@ class Deliverer:
             await self._publish.dead_letter(
                 sub.id, event, history, decision.dead_letter or error.detail
             )
-        self._log.mark_handed_on(alert, job.chain, job.attempt)
+        await self._ledger.failed(alert, job.chain, job.attempt, sub.channel)
         self._recorder.add(alert, sub.channel, decision.outcome, job.attempt, error.detail)
         metrics.DELIVERIES.labels(sub.channel, decision.outcome).inc()
         log.info(

@@ -8,7 +8,10 @@ Each record is worked on in its own task; nothing sleeps in the loop. Every
 `COMMIT_INTERVAL_SECONDS` each partition is committed up to its first unfinished record
 (`offsets.py`). Flow control: past `MAX_IN_FLIGHT` event records, or `MAX_HELD_RETRIES` held
 retry records, that topic's partitions are paused. Revoked partitions are handled in one
-place, `revoked`.
+place, `revoked`, before Kafka hands them to another replica: the work of their records is
+cancelled (claims not yet sent are released), the sends under way finish and are recorded
+in the ledger, and what is finished is committed. Stopping does the same for every
+partition.
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
-from pactwatch_runtime import BrokerWatch, bounded, finish_or_cancel
+from pactwatch_runtime import BrokerWatch, bounded
 from pactwatch_schemas import DecodeError, Event, NotifierRetry, decode
 
 from .. import metrics
 from ..core.config import Settings
 from .deliver import Deliverer
 from .held import HeldRetries
+from .ledger import DeliveryLedger
 from .offsets import Offsets, PartitionOffsets
 from .publish import Publisher
 
@@ -43,6 +47,7 @@ class Engine:
         settings: Settings,
         consumer: AIOKafkaConsumer,
         deliver: Deliverer,
+        ledger: DeliveryLedger,
         publish: Publisher,
         broker: BrokerWatch,
         stop: asyncio.Event,
@@ -50,12 +55,13 @@ class Engine:
         self._settings = settings
         self._consumer = consumer
         self._deliver = deliver
+        self._ledger = ledger
         self._publish = publish
         self._broker = broker
         self._stop = stop
         self._offsets = Offsets()
         self._held = HeldRetries()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[asyncio.Task[None], PartitionOffsets] = {}  # -> its partition
         self._events_in_flight = 0
 
     async def run(self) -> None:
@@ -87,13 +93,34 @@ class Engine:
             await self._finish()
 
     async def revoked(self, tps: set[TopicPartition]) -> None:
-        """Before another replica takes these partitions: commit what is finished and drop
-        the held retry records (the new owner reads them again from the committed offset)."""
+        """Before another replica takes these partitions: stop working on them (see the
+        module), commit what is finished; the new owner reads the rest again from there."""
+        if not tps:
+            return
+        started = time.monotonic()
+        unfinished = await self._abandon(self._offsets.owners(tps))
         await self._commit(only=tps)
-        self._held.cancel(only=tps)
         self._offsets.forget(tps)
-        if tps:
-            log.info("partitions_revoked", partitions=_names(tps))
+        log.info(
+            "partitions_revoked",
+            partitions=_names(tps),
+            seconds=round(time.monotonic() - started, 3),
+            sends_cut_short=unfinished,
+        )
+
+    async def _abandon(self, owners: list[PartitionOffsets] | None) -> int:
+        """Cancel the work of these partitions' records (all when None): held retries and
+        deliveries not yet sent let go (their claims released); sends under way are waited
+        for (at most SHUTDOWN_GRACE_SECONDS) and recorded. How many sends did not finish."""
+        grace = self._settings.shutdown_grace_seconds
+        tasks = [t for t, o in self._tasks.items() if owners is None or o in owners]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=grace)
+        unfinished = await self._deliver.drain(owners, grace)
+        await bounded(self._ledger.flush(), grace, "ledger_flush")
+        return unfinished
 
     # -- the steps of one record -------------------------------------------------------------
     def _take(self, tp: TopicPartition, records: list[Record]) -> None:
@@ -106,16 +133,16 @@ class Engine:
             else:
                 self._events_in_flight += 1
                 metrics.IN_FLIGHT.set(self._events_in_flight)
-                self._spawn(offsets, record.offset, self._event(record), counts=True)
+                self._spawn(offsets, record.offset, self._event(record, offsets), counts=True)
 
-    async def _event(self, record: Record) -> None:
+    async def _event(self, record: Record, owner: PartitionOffsets) -> None:
         metrics.CONSUMED.inc()
         try:
             event = decode(Event, record.value)
         except DecodeError as exc:
             await self._publish.reject(record, exc)
             return
-        await self._deliver.event(event)
+        await self._deliver.event(event, owner)
 
     def _hold(self, tp: TopicPartition, offsets: PartitionOffsets, record: Record) -> None:
         try:
@@ -123,11 +150,11 @@ class Engine:
         except DecodeError as exc:
             self._spawn(offsets, record.offset, self._publish.reject(record, exc))
             return
-        self._held.hold(self._spawn(offsets, record.offset, self._when_due(retry)), tp)
+        self._held.hold(self._spawn(offsets, record.offset, self._when_due(retry, offsets)), tp)
 
-    async def _when_due(self, retry: NotifierRetry) -> None:
+    async def _when_due(self, retry: NotifierRetry, owner: PartitionOffsets) -> None:
         await self._held.until_due(retry.not_before)
-        await self._deliver.retry(retry)
+        await self._deliver.retry(retry, owner)
 
     def _spawn(
         self,
@@ -139,11 +166,11 @@ class Engine:
     ) -> asyncio.Task[None]:
         """Work on one record in its own task; the offset is finished when the task is."""
         task = asyncio.create_task(work)
-        self._tasks.add(task)
+        self._tasks[task] = offsets
         started = time.perf_counter()
 
         def finished(t: asyncio.Task[None]) -> None:
-            self._tasks.discard(t)
+            self._tasks.pop(t, None)
             if counts:
                 self._events_in_flight -= 1
                 metrics.IN_FLIGHT.set(self._events_in_flight)
@@ -182,17 +209,16 @@ class Engine:
             await self._consumer.commit(offsets)
         except KafkaError as exc:
             # The partition moved to another replica: it re-reads from the last commit and
-            # its delivery log / the webhook-id keep the replay from alerting twice.
+            # the delivery ledger keeps the replay from alerting twice.
             log.warning("commit_failed", error=repr(exc))
             return
         self._offsets.committed(offsets)
 
     async def _finish(self) -> None:
         grace = self._settings.shutdown_grace_seconds
-        self._held.cancel()
-        abandoned = await finish_or_cancel(self._tasks, grace)
-        if abandoned:
-            log.warning("abandoned_on_stop", deliveries=len(abandoned))
+        unfinished = await self._abandon(None)
+        if unfinished:
+            log.warning("sends_cut_short_on_stop", deliveries=unfinished)
         # With the broker away, the uncommitted work is simply redone later.
         await bounded(self._commit(), grace, "final_commit")
 

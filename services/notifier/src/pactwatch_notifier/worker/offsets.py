@@ -56,6 +56,10 @@ class Offsets:
             offsets = self._partitions[tp] = PartitionOffsets()
         return offsets
 
+    def owners(self, tps: Iterable[TopicPartition]) -> list[PartitionOffsets]:
+        """The current assignment's bookkeeping of these partitions (what their tasks hold)."""
+        return [self._partitions[tp] for tp in tps if tp in self._partitions]
+
     def to_commit(self, only: Iterable[TopicPartition] | None = None) -> dict[TopicPartition, int]:
         """The commit points that moved since the last commit (of `only` these partitions)."""
         wanted = None if only is None else set(only)

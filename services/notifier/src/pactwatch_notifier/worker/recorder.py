@@ -2,7 +2,7 @@
 store in batches every 0.5 s, from a thread, so the database never holds up a delivery.
 
 The rows are history for operators (`Deliveries.page`); what stops a second alert is the
-delivery log, so a batch lost in a crash loses only history, never correctness.
+delivery ledger, so a batch lost in a crash loses only history, never correctness.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import structlog
 
 from .. import metrics
 from ..models import DeliveryOutcome
-from ..store import Deliveries, DeliveryOutcomeRow
-from .delivery_log import AlertKey
+from ..store import AlertKey, Deliveries, DeliveryOutcomeRow
 
 log = structlog.get_logger("pactwatch.notifier")
 

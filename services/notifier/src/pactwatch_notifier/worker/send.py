@@ -11,7 +11,9 @@ retry path instead of queueing behind the timeouts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import defaultdict
+from collections.abc import AsyncIterator
 
 from pactwatch_schemas import ArticleRef, Event
 
@@ -57,30 +59,41 @@ class Sender:
         self, sub: LiveSubscription, event: Event, sources: list[ArticleRef], *, update: bool
     ) -> DeliveryError | None:
         """One try; None when the receiver accepted, else why not (`DeliveryError`)."""
-        error = await self._attempt(sub, event, sources, update)
-        if error is None:
-            self._failing.pop(sub.id, None)
-        else:
-            self._failing[sub.id] = self._failing.get(sub.id, 0) + 1
-        return error
+        deferred = self.deferral(sub)
+        if deferred is not None:
+            return deferred
+        async with self.slot(sub):
+            return await self.send(sub, event, sources, update=update)
 
-    async def _attempt(
-        self, sub: LiveSubscription, event: Event, sources: list[ArticleRef], update: bool
-    ) -> DeliveryError | None:
-        sub_slots = self._sub_slots[sub.id]
-        if self._failing.get(sub.id) and sub_slots.locked():
+    def deferral(self, sub: LiveSubscription) -> DeliveryError | None:
+        """The error of an attempt not made: the endpoint is failing and its slots are busy."""
+        if self._failing.get(sub.id) and self._sub_slots[sub.id].locked():
             metrics.ATTEMPTS.labels(sub.channel, "deferred").inc()
             return DeliveryError(
                 "not attempted: endpoint failing and all its connections busy", retryable=True
             )
-        async with sub_slots, self._slots:
-            try:
-                await self._send(sub, event, sources, update)
-            except DeliveryError as exc:
-                result = "retryable" if exc.retryable else "permanent"
-                metrics.ATTEMPTS.labels(sub.channel, result).inc()
-                return exc
+        return None
+
+    @contextlib.asynccontextmanager
+    async def slot(self, sub: LiveSubscription) -> AsyncIterator[None]:
+        """One of the subscription's slots and one of the worker's, held inside."""
+        async with self._sub_slots[sub.id], self._slots:
+            yield
+
+    async def send(
+        self, sub: LiveSubscription, event: Event, sources: list[ArticleRef], *, update: bool
+    ) -> DeliveryError | None:
+        """The attempt itself (within a `slot`)."""
+        try:
+            await self._send(sub, event, sources, update)
+        except DeliveryError as exc:
+            metrics.ATTEMPTS.labels(
+                sub.channel, "retryable" if exc.retryable else "permanent"
+            ).inc()
+            self._failing[sub.id] = self._failing.get(sub.id, 0) + 1
+            return exc
         metrics.ATTEMPTS.labels(sub.channel, "accepted").inc()
+        self._failing.pop(sub.id, None)
         return None
 
     async def _send(

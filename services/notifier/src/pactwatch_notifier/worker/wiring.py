@@ -1,21 +1,22 @@
 """The delivery worker put together: every piece built from the settings and the clients
 `__main__` opened, in one place, and stopped in the order that loses nothing.
 
-Stopping: the engine finishes (or abandons) the work under way and commits; then the
-background loops end (subscription refresh, deliveries listing, digests, broker watch), the
-last outcome rows are written, and the HTTP session and the delivery log are closed.
+Stopping: the engine lets go of the work not yet sent (its claims released), waits for the
+sends under way and their ledger records, and commits; then the background loops end
+(subscription refresh, deliveries listing, digests, broker watch), the last outcome rows are
+written, the ledger's flusher ends and the HTTP session is closed.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-import aiohttp
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from pactwatch_runtime import BrokerWatch, finish_or_cancel
 
-from ..channels import EmailSender, WebhookSender
+from ..addresses import GuardedResolver, parse_allowlist
+from ..channels import EmailSender, WebhookSender, guarded_session
 from ..core.config import Settings
 from ..digest import DigestLoop
 from ..models import SubscriptionRecord
@@ -23,8 +24,8 @@ from ..retry import RetryPolicy
 from ..store import Store
 from ..unsubscribe import RecipientLinks
 from .deliver import Deliverer
-from .delivery_log import DeliveryLog, LocalDeliveryLog
 from .engine import Engine
+from .ledger import DeliveryLedger, replica_id
 from .live import LiveSubscriptions
 from .publish import Publisher
 from .recorder import DeliveryRecorder
@@ -46,10 +47,8 @@ class Worker:
         self._stop = asyncio.Event()
         # /readyz: a consumer's fetch just returns nothing while the broker is away.
         self.broker = BrokerWatch(producer.client, interval=3.0)
-        self._http = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=settings.max_concurrent_deliveries),
-            trust_env=False,  # no proxy from the environment: webhooks go where they say
-        )
+        guard = GuardedResolver(parse_allowlist(settings.webhook_allowlist))
+        self._http = guarded_session(guard, settings.max_concurrent_deliveries)
         password = settings.smtp_password
         email = EmailSender(
             settings.smtp_host,
@@ -65,7 +64,9 @@ class Worker:
             str(base_url) if base_url is not None else None,
             secrets[0].get_secret_value() if secrets else None,
         )
-        self._delivery_log: DeliveryLog = LocalDeliveryLog(settings.data_dir / "deliveries.sqlite3")
+        self._ledger = DeliveryLedger(
+            store.ledger, replica_id(settings.replica_id), settings.delivery_lease_seconds
+        )
         self._live = LiveSubscriptions(
             store.subscriptions,
             subscriptions,
@@ -81,7 +82,7 @@ class Worker:
             dead_letter_topic=settings.dead_letter_topic,
         )
         sender = Sender(
-            WebhookSender(self._http, settings.webhook_timeout_seconds),
+            WebhookSender(self._http, settings.webhook_timeout_seconds, guard),
             email,
             links,
             max_concurrent=settings.max_concurrent_deliveries,
@@ -97,14 +98,17 @@ class Worker:
             disable_after=settings.disable_after_permanent_failures,
         )
         deliver = Deliverer(
-            self._live, self._delivery_log, sender, publish, self._recorder, store.digests, policy
+            self._live, self._ledger, sender, publish, self._recorder, store.digests, policy
         )
-        self._engine = Engine(settings, consumer, deliver, publish, self.broker, self._stop)
+        self._engine = Engine(
+            settings, consumer, deliver, self._ledger, publish, self.broker, self._stop
+        )
 
     def stop(self) -> None:
         self._stop.set()
 
     async def run(self) -> None:
+        flusher = asyncio.create_task(self._ledger.run(), name="ledger-flusher")
         background = [
             asyncio.create_task(self._live.run(self._stop)),
             asyncio.create_task(self._recorder.run(self._stop)),
@@ -117,5 +121,5 @@ class Worker:
             self._stop.set()
             await finish_or_cancel(background, self._grace)
             await self._recorder.flush()
+            await self._ledger.close(flusher)
             await self._http.close()
-            self._delivery_log.close()

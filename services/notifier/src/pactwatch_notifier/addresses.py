@@ -2,8 +2,10 @@
 
 A webhook URL must be http(s), and every address its host resolves to must be a public one:
 private, loopback, link-local, multicast, reserved, unspecified and shared (CGNAT) addresses
-are refused unless the operator's allowlist (CIDRs) covers them. The check runs when a URL is
-stored; a host whose DNS later changes (rebinding) is not re-checked at delivery time.
+are refused unless the operator's allowlist (CIDRs) covers them. Checked twice: when a URL is
+stored (the API, `check_webhook_url`), and when the worker connects (`GuardedResolver`, the
+resolver of its webhook session, sees every address before a connection is made), so a host
+whose DNS later points inward (rebinding) gets nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
+
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -62,6 +67,61 @@ def why_not_public(address: IpAddress) -> str | None:
     return None
 
 
+def refusal(address: IpAddress, allowlist: list[IpNetwork]) -> str | None:
+    """None when the worker may connect to `address`; otherwise the kind of address it is."""
+    kind = why_not_public(address)
+    if kind is None or any(address in net for net in allowlist):
+        return None
+    return kind
+
+
+class RefusedAddress(Exception):
+    """A webhook host resolved (at send time) to an address the guard refuses. Not an
+    `OSError`, so aiohttp passes it through instead of calling it a connection error."""
+
+    def __init__(self, host: str, address: str, kind: str) -> None:
+        super().__init__(
+            f"the webhook host {host!r} resolves to {address}, a {kind} address"
+            " (refused at send time: only public addresses or the allowlist)"
+        )
+        self.kind = kind
+
+
+class GuardedResolver(AbstractResolver):
+    """The webhook session's resolver: every address a name resolves to must pass the
+    guard, or the send is refused (`RefusedAddress`). aiohttp does not resolve literal IP
+    hosts: `check_literal` is for those."""
+
+    def __init__(self, allowlist: list[IpNetwork], inner: AbstractResolver | None = None) -> None:
+        self._allowlist = allowlist
+        self._inner = inner or DefaultResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        for result in results:
+            address = ipaddress.ip_address(result["host"].split("%")[0])
+            kind = refusal(address, self._allowlist)
+            if kind is not None:
+                raise RefusedAddress(host, str(address), kind)
+        return results
+
+    def check_literal(self, url: str) -> None:
+        """Raise `RefusedAddress` for a URL whose host is a refused literal address."""
+        host = urlsplit(url).hostname or ""
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return  # a name: the resolver sees its addresses
+        kind = refusal(address, self._allowlist)
+        if kind is not None:
+            raise RefusedAddress(host, host, kind)
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
 def check_webhook_url(
     url: str, allowlist: list[IpNetwork], resolve: Resolver = system_resolver
 ) -> None:
@@ -93,8 +153,8 @@ def check_webhook_url(
         if not addresses:
             raise UnsafeWebhook("unresolvable", f"the webhook host {host!r} does not resolve")
     for address in addresses:
-        kind = why_not_public(address)
-        if kind is None or any(address in net for net in allowlist):
+        kind = refusal(address, allowlist)
+        if kind is None:
             continue
         raise UnsafeWebhook(
             kind,
