@@ -414,6 +414,8 @@ def test_broker_outage_services_wait_and_resume(
         "PACTWATCH_EVENTS_TOPIC": names["events"],
         "PACTWATCH_DEAD_LETTER_TOPIC": names["deadletter"],
         "PACTWATCH_NOTIFIER_RETRY_TOPIC": names["retry"],
+        # The webhook receiver is on 127.0.0.1: let the workers' address guard through to it.
+        "PACTWATCH_NOTIFIER_WEBHOOK_ALLOWLIST": '["127.0.0.1/32"]',
     }
     with pipeline(tmp_path, env, start_service, n=240, seed=15) as (pipe, offer):
         offer.every = 1.0
