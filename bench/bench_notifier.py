@@ -49,6 +49,7 @@ from pactwatch_schemas import ArticleRef, Event, encode
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 CONCURRENCY = 50  # the notifier's default per-subscription limit
+BARE_CPU: list[float] = []  # CPU seconds per POST of the bare aiohttp loop (this process)
 
 
 def _receiver_main(port: int) -> None:
@@ -147,8 +148,9 @@ async def baseline_aiohttp(url: str, n: int, body: bytes) -> float:
                     r.raise_for_status()
                     await r.read()
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        BARE_CPU.append((time.process_time() - cpu) / n)
         return n / (time.perf_counter() - start)
 
 
@@ -269,6 +271,8 @@ def main() -> None:
         )
         notifier.start()
         try:
+            wait_until(lambda: receiver.count() > 0, 120, "the first delivery", interval=0.05)
+            cpu_at, count_at = notifier.metric("process_cpu_seconds_total"), receiver.count()
             wait_until(
                 lambda: receiver.count() >= args.events,
                 600,
@@ -283,6 +287,11 @@ def main() -> None:
                 f"   ({rate / base_rate:.0%} of the bare loop; target 1,000/s)"
             )
             assert stats["requests"] == args.events, "a delivery was made twice"
+            cpu = (notifier.metric("process_cpu_seconds_total") - cpu_at) / (args.events - count_at)
+            print(
+                f"cpu       notifier {cpu * 1e6:.0f} µs a delivery, bare loop"
+                f" {BARE_CPU[0] * 1e6:.0f} µs a POST ({BARE_CPU[0] / cpu:.0%})"
+            )
             ledger_report(notifier)
 
             receiver.reset()

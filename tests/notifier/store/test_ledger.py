@@ -117,3 +117,17 @@ def test_many_claims_in_one_batch_each_get_their_answer(store: Store) -> None:
     assert all(isinstance(a, Busy) for a in answers[:25])
     assert all(isinstance(a, Go) for a in answers[25:50])
     assert isinstance(answers[50], Busy)
+
+
+async def test_the_workers_path_writes_the_same_batch_without_a_thread(store: Store) -> None:
+    """`apply_async` (PostgreSQL: an asyncio connection; SQLite: in place) is `apply`."""
+    request = _request(40)
+    claim = LedgerBatch(claims=[request], sources=[(request.alert.event_id, request.first)])
+    [go] = (await store.ledger.apply_async(claim, "a", LEASE)).claims
+    assert isinstance(go, Go) and go.sources == [request.first]
+    [busy] = (await store.ledger.apply_async(LedgerBatch(claims=[request]), "b", LEASE)).claims
+    assert isinstance(busy, Busy)
+    sent = LedgerBatch(outcomes=[Outcome(request.alert, "sent", channel="webhook")])
+    await store.ledger.apply_async(sent, "a", LEASE)
+    assert _claim(store, "b", request) == [SKIP]  # the sync path sees what the async one wrote
+    await store.ledger.close_async()

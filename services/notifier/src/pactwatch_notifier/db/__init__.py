@@ -3,7 +3,7 @@
 Only the store (`store/`) touches these; everything else goes through its `Store`.
 """
 
-from .engine import make_engine, migrate, read_only
+from .engine import make_async_engine, make_engine, migrate, read_only
 from .tables import (
     deleted_subscriptions,
     deliveries,
@@ -22,6 +22,7 @@ __all__ = [
     "digest_items",
     "digests",
     "event_sources",
+    "make_async_engine",
     "make_engine",
     "metadata",
     "migrate",

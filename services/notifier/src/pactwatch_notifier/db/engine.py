@@ -8,16 +8,17 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: pg_advisory_xact_lock key that serialises `migrate()` between processes ("pwmigr").
 _MIGRATION_LOCK = 0x70776D69677200
 
 
-def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
+def make_engine(url: str, *, pre_ping: bool = True, busy_seconds: float = 30.0) -> Engine:
     """An engine for `url`: a SQLite file (created with its folder) or PostgreSQL.
 
-    SQLite gets WAL (readers never wait for the writer), a 30 s busy timeout and
+    SQLite gets WAL (readers never wait for the writer), a busy timeout (30 s) and
     `BEGIN IMMEDIATE` transactions: a transaction that reads and then writes takes the write
     lock up front, so two processes queue instead of failing with "database is locked".
     `pre_ping=False` saves PostgreSQL a round trip per checkout, for a caller that retries a
@@ -28,7 +29,8 @@ def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
         return create_engine(url, pool_pre_ping=pre_ping, pool_size=5, max_overflow=10)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": busy_seconds})
+    busy_ms = int(busy_seconds * 1000)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -36,7 +38,7 @@ def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -47,6 +49,18 @@ def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
         connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def make_async_engine(url: str) -> AsyncEngine | None:
+    """For PostgreSQL, an asyncio engine over psycopg's async mode (the same driver as the
+    sync engine); None for SQLite, whose work stays synchronous. No connection is made
+    before the first use, so a process that never awaits the database pays nothing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    return create_async_engine(
+        parsed.set(drivername="postgresql+psycopg"), pool_size=2, max_overflow=2
+    )
 
 
 READ_ONLY = "pactwatch_read_only"

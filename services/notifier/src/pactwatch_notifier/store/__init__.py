@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from ..db import make_engine, migrate
+from ..db import make_async_engine, make_engine, migrate
 from .claims import SKIP, AlertKey, Busy, Claim, ClaimRequest, Go, LedgerRow, Skip
 from .deliveries import Deliveries, DeliveryOutcomeRow
 from .digests import ClaimedDigest, DigestItem, Digests
@@ -49,6 +49,10 @@ __all__ = [
 ]
 
 
+#: How long a ledger batch on SQLite waits for another writer's lock before it is retried.
+LEDGER_BUSY_SECONDS = 0.25
+
+
 class Store:
     """The subscriptions database: `subscriptions`, `deliveries` (the listing of outcomes),
     `digests` (items and claims) and `ledger` (the workers' delivery ledger and the sources
@@ -61,14 +65,19 @@ class Store:
         self.deliveries = Deliveries(self._engine)
         self.digests = Digests(self._engine)
         # Its own pool without the per-checkout ping: one batch per transaction is the hot
-        # path, and a batch lost to a dropped connection is simply written again.
-        self._ledger_engine: Engine = make_engine(database_url, pre_ping=False)
-        self.ledger = Ledger(self._ledger_engine)
+        # path, and a batch lost to a dropped connection is simply written again. On SQLite
+        # a batch runs on the event loop, so it waits for another writer's lock only
+        # briefly (then the batch is tried again, the loop free meanwhile).
+        self._ledger_engine: Engine = make_engine(
+            database_url, pre_ping=False, busy_seconds=LEDGER_BUSY_SECONDS
+        )
+        self.ledger = Ledger(self._ledger_engine, make_async_engine(database_url))
 
     def migrate(self) -> None:
         """Create or upgrade the schema (Alembic `upgrade head`); idempotent, process-safe."""
         migrate(self._engine)
 
     def close(self) -> None:
+        """Close the pools (after `await ledger.close_async()` where the ledger was used)."""
         self._engine.dispose()
         self._ledger_engine.dispose()

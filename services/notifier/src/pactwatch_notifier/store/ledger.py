@@ -6,6 +6,14 @@ failed, released), the new sources, the claims (one multi-row `INSERT … ON CON
 NOTHING RETURNING` for the new alerts; the rest read `FOR UPDATE` on PostgreSQL, decided by
 `claims.decide` and taken over in one `executemany`), and the sources of the claimed events.
 On SQLite the transaction is `BEGIN IMMEDIATE` (writers queue).
+
+The workers call `apply_async`, which runs the same statements without a thread: on
+PostgreSQL over an asyncio connection (psycopg's async mode, through SQLAlchemy's
+`run_sync`), so the event loop serves sends while a statement travels; on SQLite (a local
+file, no network to wait for) right on the event loop. A thread cost more than the batch:
+every time it or the loop let go of the GIL (each SQLite step, each socket write, each
+HMAC over a body) the other waited out a switch interval, which tripled the ledger's CPU
+per delivery (`bench/bench_notifier.py`, "cpu").
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine, bindparam, select, tuple_, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pactwatch_schemas import ArticleRef, limits
 
@@ -88,10 +97,12 @@ def _key_params(alert: AlertKey) -> dict[str, str]:
 
 
 class Ledger:
-    """The `delivery_ledger` and `event_sources` tables."""
+    """The `delivery_ledger` and `event_sources` tables. `async_engine` (PostgreSQL) is
+    what `apply_async` uses; without it (SQLite) `apply_async` runs `apply` in place."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, async_engine: AsyncEngine | None = None) -> None:
         self._engine = engine
+        self._async_engine = async_engine
         self._postgres = engine.dialect.name == "postgresql"
         # Every statement built once: a batch only binds its values (no statement building
         # or cache-key work on the hot path).
@@ -157,12 +168,30 @@ class Ledger:
         self, batch: LedgerBatch, worker: str, lease_seconds: float, at: datetime | None = None
     ) -> BatchResult:
         """Everything in `batch`, in one transaction (see the module)."""
-        at = at or now()
         with self._engine.begin() as conn:
-            self._outcomes(conn, batch.outcomes, worker, at)
-            self._add_sources(conn, batch.sources, at)
-            claims = self._claims(conn, batch.claims, worker, lease_end(at, lease_seconds), at)
-        return BatchResult(claims)
+            return self._apply(conn, batch, worker, lease_seconds, at or now())
+
+    async def apply_async(
+        self, batch: LedgerBatch, worker: str, lease_seconds: float
+    ) -> BatchResult:
+        """`apply` for the event loop (see the module): no thread."""
+        if self._async_engine is None:
+            return self.apply(batch, worker, lease_seconds)
+        async with self._async_engine.begin() as conn:
+            return await conn.run_sync(self._apply, batch, worker, lease_seconds, now())
+
+    async def close_async(self) -> None:
+        if self._async_engine is not None:
+            await self._async_engine.dispose()
+
+    def _apply(
+        self, conn: Connection, batch: LedgerBatch, worker: str, lease_seconds: float, at: datetime
+    ) -> BatchResult:
+        self._outcomes(conn, batch.outcomes, worker, at)
+        self._add_sources(conn, batch.sources, at)
+        return BatchResult(
+            self._claims(conn, batch.claims, worker, lease_end(at, lease_seconds), at)
+        )
 
     def row(self, alert: AlertKey) -> LedgerRow | None:
         """One alert's row (operators, tests)."""

@@ -2,12 +2,16 @@
 
 Every delivery asks the ledger twice (the claim before its send, the outcome after it) and
 every event once (its article as a source). Each request waits in a queue; one flusher
-takes everything waiting and writes it in one transaction (`store.ledger.apply`, from a
-thread), then the next batch: while a batch is written the following one fills, so under
-load a batch holds hundreds of requests and idle a lone request goes at once (group
-commit). A batch that fails (the database away, a deadlock victim) is tried again, the
-same batch, until it goes through or the worker stops: nothing counts as done before the
-database has it.
+takes everything waiting and writes it in one transaction (`store.ledger.apply_async`: on
+the event loop, no thread), then the next batch (group commit); up to `IN_FLIGHT` batches
+travel to the database at once (on PostgreSQL a batch is several round trips), answered
+in the order they were taken. Before it takes them it
+lets the queue fill while it still grows, for at most `GATHER_SECONDS`: under load a batch
+then holds about one request per busy send slot and a delivery's requests share a
+transaction's fixed cost; a lone request waits one `GATHER_STEP`. A batch that fails (the
+database away, a deadlock victim, SQLite's lock held too long by another writer) is tried
+again, the same batch, until it goes through or the worker stops: nothing counts as done
+before the database has it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import sys
 import uuid
 from dataclasses import dataclass
 from typing import Any, cast
@@ -38,8 +41,11 @@ from ..store import (
 
 log = structlog.get_logger("pactwatch.notifier")
 
-#: Seconds a thread may hold the GIL while another waits (Python's default: 0.005).
-SWITCH_INTERVAL = 0.0005
+#: The longest a batch waits for more requests, and the step it waits in while they come.
+GATHER_SECONDS = 0.004
+GATHER_STEP = 0.0005
+#: Batches written at once (each its own transaction); their answers still go out in order.
+IN_FLIGHT = 2
 
 
 def replica_id(given: str | None = None) -> str:
@@ -70,6 +76,8 @@ class DeliveryLedger:
         self._wake = asyncio.Event()
         self._closing = False
         self._ended = False
+        self._slots = asyncio.Semaphore(IN_FLIGHT)
+        self._last: asyncio.Task[None] | None = None  # the batch answered most recently
 
     # -- requests -------------------------------------------------------------------------
     async def claim(self, alert: AlertKey, first: ArticleRef, chain: str, attempt: int) -> Claim:
@@ -96,26 +104,37 @@ class DeliveryLedger:
 
     # -- the flusher ------------------------------------------------------------------------
     async def run(self) -> None:
-        # The batches are written from a thread that needs the GIL for every step of its
-        # SQL; with the default 5 ms switch interval it waits that long each time the busy
-        # event loop holds it (a batch took ~10x its own time). Hand over sooner.
-        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         while True:
             if not self._queue:
                 if self._closing:
+                    if self._last is not None:
+                        await self._last
                     self._ended = True
                     return
                 self._wake.clear()
                 await self._wake.wait()
                 continue
+            await self._gather()
+            await self._slots.acquire()
             taken, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
-            await self._write(taken)
+            self._last = asyncio.create_task(self._write(taken, self._last))
 
     async def close(self, task: asyncio.Task[None]) -> None:
         """After the engine: the flusher writes what is queued, then ends."""
         self._closing = True
         self._wake.set()
         await task
+        await self._ledger.close_async()
+
+    async def _gather(self) -> None:
+        """Let the queue fill while it grows (see the module)."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + GATHER_SECONDS
+        while len(self._queue) < self._max_batch and not self._closing:
+            waiting = len(self._queue)
+            await asyncio.sleep(GATHER_STEP)
+            if len(self._queue) == waiting or loop.time() >= end:
+                return
 
     def _enqueue(self, kind: str, payload: object) -> asyncio.Future[object]:
         future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
@@ -126,7 +145,19 @@ class DeliveryLedger:
     async def _ask(self, kind: str, payload: object) -> object:
         return await self._enqueue(kind, payload)
 
-    async def _write(self, taken: list[_Request]) -> None:
+    async def _write(self, taken: list[_Request], before: asyncio.Task[None] | None) -> None:
+        """Write one batch, then answer it once the batch before it is answered: a
+        barrier answered means everything asked before it is in the database."""
+        try:
+            result = await self._apply(taken)
+        finally:
+            self._slots.release()
+        if before is not None:
+            await before
+        metrics.LEDGER_BATCH_SIZE.observe(len(taken))
+        self._answer(taken, result)
+
+    async def _apply(self, taken: list[_Request]) -> BatchResult:
         batch = LedgerBatch()
         for r in taken:
             if r.kind == "claim":
@@ -139,17 +170,12 @@ class DeliveryLedger:
         while True:
             try:
                 with metrics.LEDGER_BATCH_SECONDS.time():
-                    result = await asyncio.to_thread(
-                        self._ledger.apply, batch, self.worker, self.lease_seconds
-                    )
-                break
+                    return await self._ledger.apply_async(batch, self.worker, self.lease_seconds)
             except Exception as exc:  # the database away, a deadlock victim: the same again
                 metrics.STORE_ERRORS.labels("ledger").inc()
                 log.warning("ledger_write_failed", error=repr(exc)[:300], requests=len(taken))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
-        metrics.LEDGER_BATCH_SIZE.observe(len(taken))
-        self._answer(taken, result)
 
     def _answer(self, taken: list[_Request], result: BatchResult) -> None:
         claims = iter(result.claims)
