@@ -48,7 +48,7 @@ def test_not_a_party(name: str) -> None:
     ("name", "party"),
     [
         ("中建三局副总经理罗宏", ("中建三局",)),
-        ("陈群国代表地信集团", ("地信集团",)),
+        ("周立明代表远航集团", ("远航集团",)),
         ("Taipei City Mayor Eric Chu", ("Taipei City",)),
         ("Aspire Technologies and Zillion Labs", ("Aspire Technologies", "Zillion Labs")),
         (

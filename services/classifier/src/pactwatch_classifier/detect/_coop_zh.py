@@ -60,10 +60,24 @@ def launched_step(sentence: str, parties: list[str]) -> Candidate | None:
             launch
             and _LAUNCH_OBJECT.search(clause[: launch.start()])
             and not _MODAL_COOP.search(clause[max(0, launch.start() - 10) : launch.start()])
+            and not _named_in_deal(clause[: launch.start()], sentence)
         ):
             cameo = "061" if _ECONOMIC.search(sentence) else "060"
             return Candidate("cooperation", cameo, 0.8, list(parties), list(parties))
     return None
+
+
+_STEP_OBJECT = re.compile(r"([\u4e00-\u9fff]{4,16}?)(?:举行|进行)?(?:仪式)?$")
+
+
+def _named_in_deal(before_launch: str, sentence: str) -> bool:
+    """ "签署「三校联合中心合作备忘录」，并为三校联合中心揭牌": the thing unveiled is the
+    subject of the agreement just signed, one cooperation with it."""
+    obj = _STEP_OBJECT.search(re.sub(r"^(?:并|同时|还|随后)?(?:为|对)?", "", before_launch))
+    if obj is None:
+        return False
+    name = obj.group(1)
+    return any(f"{name}{noun}" in sentence for noun in ("合作", "协议", "备忘录", "共建"))
 
 
 # A host named by a city official without the city's name: 市长, 市委书记, 市委、市政府.

@@ -4,7 +4,7 @@ event.
 A party is an organisation, or a government or administrative area acting as one. Rules
 read names from grammatical slots, and slots catch more than names: the agreement itself
 ("Memorandum of Understanding", 战略合作协议), people and titles ("Vice-Chancellor",
-"副校长毛君", "陈群国代表地信集团"), clause fragments (全面推动, 有8个项目, 会领导共同为实验室),
+"副校长毛君", "周立明代表远航集团"), clause fragments (全面推动, 有8个项目, 会领导共同为实验室),
 generic words (企业, 我市, 两市, "Discussions"), counts (29个京港合作项目) and page furniture
 ("HOME > DAVOS > NEWS"). Real news showed each of these classes; the gate removes the class,
 keeps the organisation inside the phrase where there is one (中建三局副总经理罗宏 → 中建三局,
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ._names_zh import split_names
 from ._places import is_place
 from ._sides_zh import abbreviation_pair
 from ._text import words
@@ -33,13 +34,13 @@ _ZH_TITLE = re.compile(
 _ZH_REPRESENTS = re.compile(r"^.{0,30}?(?:分别)?代表")
 _ZH_AGREEMENT = re.compile(r"协议|合同|备忘录|意向书|协定|框架|契约|议定书|纲要|《|》|「|」|『|』")
 _ZH_FRAGMENT = re.compile(
-    r"的|了|把|被|将|为(?!民)|对(?!外)|以|于|在|是|有(?!限)|\d+\s*[个家对项批間间所校]|共同|推动|推进|"
-    r"进行|打造|实现|开展|深化|加强|促进|提升|加快|培养|利用|相继|包括|积极|全面|更好|各项|方面|领域|"
+    r"的|了|把|被|将|(?<!^.)为(?!民)|对(?!外)|以|于|在|是|有(?!限)|\d+\s*[个家对项批間间所校]|共同|推动|推进|"
+    r"进行|打造|实现|开展|深化|加强|促进(?!会)|提升|加快|培养|利用|相继|包括|积极|全面|更好|各项|方面|领域|"
     r"给予|建设好|致力|成立|举行|召开|[一二三四五六七八九十百千几两多数第]+[个家批项所]|"
     r"工作(?![部局委站室组处])|内容|强力|集中|开工|竣工|签约|签署|签订|举行|出席|见证|参加|活动|到访|前往|赴|率|带队|"
     r"欢迎|希望|表示|因此|继续|进一步|充分|走出|组织|挖掘|还|也|这|此|首页|>|电\s|报道|】|【|暨|若|欲|"
     r"查询|/|相关|方能|签请|"
-    r"重点项目|招商|座谈|共建的|联合打造的|十余|一家|部分|等"
+    r"重点项目|招商|座谈|共建的|联合打造的|十余|一家|部分|(?<![高中初平同])等"
 )
 # An event is where parties meet, not a party: "……论坛", "……大会", "……交流会".
 _ZH_EVENT = re.compile(r"(?:论坛|大会|会议|座谈会|交流会|博览会|洽谈会|推介会|峰会|展会|年会)$")
@@ -49,7 +50,7 @@ _ZH_GENERIC = re.compile(
     r"学校|大学|学院|中心城市|相关\S*|有关\S*|地方政府|双边政府|中外\S*|国内外\S*|高等院校|开发区|"
     r"高新区管委会|高新区|管委会|商会|协会|联盟|发展联盟|联合实验室|实验室|工业|旅游|产业发展|"
     r"基础设施建设|科技成果转化|院士专家|省属国有企业|综合性\S*|友好城市|友城|姐妹城市|双方城市|"
-    r"[一二三四五六七八九十两几多数]+(?:区|市|县|省|地|方|国|园|校)|"
+    r"[一二三四五六七八九十两几多数]+(?:区|市|县|省|地|方|国|园|校)|[两双](?:市|区|县|省|地|国|校|方)\S+|"
     r"各\S+|国外\S*|海外\S*机构|国际|\S*学生|\S*业者)$"
 )
 _ZH_LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
@@ -65,14 +66,30 @@ _ZH_ORG_BEFORE_AND = re.compile(
 )
 
 
+# 为 as the second character of a short name or of a company's name is part of the name
+# ("嘉为", "立为科技有限公司"); anywhere else it is the preposition of a clause ("并为X").
+_ZH_FOR = re.compile(
+    r"^.为.+(?<!公司|集团|科技|股份)$|^[图作成因认行视称定即均分更较最极尤广并又也还]为$"
+)
+
+
 def _zh(name: str) -> list[str]:
-    name = _ZH_DATE_TAIL.sub("", name.strip(" \u3000()（）·,，、.。"))
+    base = name.strip(" \u3000·,，、.。")
+    stripped = base.strip("()（）")
+    # "恩益禧(NEC)": the abbreviation in brackets stays with its name
+    name = base if _balanced(base) and not _balanced(stripped) else stripped
+    name = _ZH_DATE_TAIL.sub("", name)
     pair = abbreviation_pair(name)
     if pair is not None:
         return pair
+    if _ZH_FOR.match(name):
+        return []
+    represents = _ZH_REPRESENTS.match(name)
+    if represents is not None:  # "周立明代表远航集团": the person speaks for the organisation
+        name = name[represents.end() :]  # (whose name may hold any character: 韩志远)
     if _ZH_FRAGMENT.search(_ZH_LEGAL.sub("", name)):
         return []  # a clause ("会领导共同为实验室"), not names joined by 与
-    parts = [p for p in _ZH_SPLIT.split(name) if p]
+    parts = [p for p in split_names(_ZH_SPLIT, name) if p]
     if "及" in name and not _ZH_ORG_BEFORE_AND.search(name):
         parts = [name]  # "教育及青年发展局": one name
     if len(parts) > 1 and all(len(p) >= 2 for p in parts):
@@ -87,7 +104,10 @@ _ZH_JOINT_OBJECT = re.compile(
     r"联合体|合作)$|(?:科技创新|战略)合作$"
 )
 # A department without its government ("规划局", "住建委", "理学院"): part of a party.
-_ZH_SUBUNIT = re.compile(r"^(?:市|区|县|省)?\S{2}(?:局|委|办|处)$|^\S{1,2}(?:学院|学部|系)$")
+_ZH_SUBUNIT = re.compile(
+    r"^(?:市|区|县|省)?\S{2}(?:局|委|办|处)$|^\S{1,2}(?:学院|学部|系)$|"
+    r"^(?:学校|学院|大学|公司|集团)\S{2,4}(?:处|部|办|室)$"  # "学院科研处": a unit of "the college"
+)
 _ZH_SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕"
     "丁任姚沈钟崔谭范金石廖贾夏傅方邹熊白孟秦邱侯尹薛闫段雷龙陶毛郝顾龚邵万钱赖孔文齐常葛康牛"
@@ -117,7 +137,7 @@ def _bare_person(name: str) -> bool:
 
 
 _ZH_BROKEN = re.compile(
-    r"[,，;；:：!?！？]|^(?:系|是|为|将|把|被|对|向|在|于|据|经|由|接|结合|再度|再次|首次|随后|同时)"
+    r"[,，;；:：!?！？]|^(?:系|是|为|将|把|被|对|向|在|于|据|经(?!济|贸|信|开)|由|接|结合|再度|再次|首次|随后|同时)"
 )
 _ZH_ABSTRACT = re.compile(
     r"(?:发展|融合|投资|建设|合作|交流|城市|城区|地区|[市区县省](?:企业|项目))$"
@@ -140,7 +160,7 @@ def _abstract(name: str) -> bool:
 
 def _zh_one(name: str) -> list[str]:
     represents = _ZH_REPRESENTS.match(name)
-    if represents is not None:  # "陈群国代表地信集团": the person speaks for the organisation
+    if represents is not None:  # "周立明代表远航集团": the person speaks for the organisation
         name = name[represents.end() :]
     title = _ZH_TITLE.search(name)
     if title is not None:  # "中建三局副总经理罗宏" → 中建三局; "副校长毛君" → nothing

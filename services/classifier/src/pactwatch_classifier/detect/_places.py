@@ -134,7 +134,8 @@ _PLACES_ZH = words(
 塞尔维亚 希腊 土耳其 埃及 沙特 阿联酋 巴西 阿根廷 智利 墨西哥 加拿大 美国 英国
 爱尔兰 澳大利亚 新西兰 南非 老挝 柬埔寨 缅甸 蒙古 哈萨克斯坦 乌兹别克斯坦 欧洲 非洲
 东盟 东京 大阪 首尔 伦敦 巴黎 柏林 慕尼黑 汉堡 阿姆斯特丹 布鲁塞尔 苏黎世 维也纳
-米兰 马德里 莫斯科 迪拜 悉尼 墨尔本 多伦多 纽约 旧金山 洛杉矶"""
+米兰 马德里 莫斯科 迪拜 悉尼 墨尔本 多伦多 纽约 旧金山 洛杉矶 菲律宾 巴基斯坦 孟加拉国
+斯里兰卡 尼泊尔 以色列 葡萄牙 捷克 乌克兰 秘鲁 肯尼亚 尼日利亚 埃塞俄比亚"""
 )
 _ZH = re.compile("|".join(sorted(_PLACES_ZH, key=len, reverse=True)))
 _IN_PLACE = re.compile(
@@ -155,6 +156,12 @@ def find_locations(text: str, limit: int = 8) -> tuple[str, ...]:
             found.append(match.group(0))
     unique = list(dict.fromkeys(found))
     return tuple(unique[:limit])
+
+
+def place_prefix(name: str) -> str:
+    """The known place a Chinese name begins with ("常州德和…" → 常州), or ""."""
+    match = _ZH.match(name)
+    return match.group(0) if match is not None else ""
 
 
 def is_place(name: str) -> bool:

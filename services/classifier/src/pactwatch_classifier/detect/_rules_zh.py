@@ -77,7 +77,8 @@ _VETO = re.compile(
 )
 _EARNINGS = re.compile(r"新签|合同额|签约额|订单额|同比|%|％|百分点")
 _BACKGROUND = re.compile(
-    r"早在|曾于|曾经|此前|之前曾|过去|多年来|近年来|历史上|先后|自[^，。；]{1,40}以来"
+    r"早在|曾于|曾经|此前|之前曾|过去|多年来|近年来|历史上|先后|自[^，。；]{1,40}以来|"
+    r"(?:\d{1,2}|[两二三四五六七八九十几多])年前"
 )
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 
@@ -112,7 +113,12 @@ def _listed_deals(sentence: str) -> list[Candidate]:
     titled = titled_deals(sentence) if sentence.count("《") >= 2 else []
     if titled:
         return [Candidate("signing", "057", 0.9, p, p, new=True, deal=title) for title, p in titled]
-    return [Candidate("signing", "057", 0.9, p, p, new=True) for p in deal_pairs(sentence)]
+    pairs = deal_pairs(sentence)
+    if pairs and any(
+        _PROCEDURE_AFTER.match(sentence[m.end() : m.end() + 30]) for m in SIGN.finditer(sentence)
+    ):
+        return []  # "A与B签署协约后，再度与C签署的第二个协议": what came after a signing
+    return [Candidate("signing", "057", 0.9, p, p, new=True) for p in pairs]
 
 
 def _analyse(
@@ -133,8 +139,21 @@ def _analyse(
                 return None
             clause = sentence[clause_start(sentence, verb) : verb]
             new = _NEW.search(clause) is not None or (
-                bool(found) and _BATCH.search(sentence[verb : verb + 20]) is not None
+                bool(found)
+                and (
+                    _BATCH.search(sentence[verb : verb + 20]) is not None
+                    or clause.startswith(("以及", "及", "另"))  # the next deal of a list
+                    or _listed(sentence, verb)
+                )
             )
+            named = _named_deals(sentence, verb)
+            if named:  # "签订了A、B以及C等3个子协议": each listed agreement is one
+                sides = signing_parties(sentence, verb)
+                found += [
+                    Candidate("signing", "057", 0.9, sides, sides, new=True, deal=deal)
+                    for deal in named
+                ]
+                continue
             each = respectively(sentence, verb) or listed_pairs(sentence, verb)
             if each:  # "A分别与B、C签约": one signing with each
                 found += [Candidate("signing", "057", 0.9, p, p, new=bool(found)) for p in each]
@@ -146,6 +165,9 @@ def _analyse(
             if len(core) < 2 or _SIGNATORIES.search(clause):
                 core = title_pair(sentence[verb + titled :]) or core
             umbrella = _BATCH.search(sentence[max(0, verb - 20) : verb + 20]) is not None
+            if not clean(core) and _COUNTED_LIST.match(sentence, verb):
+                found.append(Candidate("signing", "057", 0.9, [], [], umbrella=True))
+                continue  # the deals listed after it have the parties
             # A batch named after another signing ("……协议，另有14个项目签约") has no parties
             # of its own: the names in the sentence belong to the first.
             parties = core or ([] if found and umbrella else org_names(sentence))
@@ -180,7 +202,7 @@ def _signing(sentence: str) -> list[tuple[str, int]]:
         start, end = match.span()
         before = sentence[max(0, start - 14) : start]
         after = sentence[end : end + 30]
-        if _BLOCK_OBJECT.match(after) or after.startswith("的"):
+        if _BLOCK_OBJECT.match(after) or (after.startswith("的") and not _listed(sentence, start)):
             continue  # "签订的合同" describes a contract; it does not report a signing
         noun = _AGREEMENT_PHRASE.match(after)
         if noun is not None and _CONSUMER.search(noun.group(0)):
@@ -188,12 +210,18 @@ def _signing(sentence: str) -> list[tuple[str, int]]:
         if verb == "缔结":
             if not re.search(r"友好城市|友城|结好|条约|协定|伙伴|关系", after):
                 continue
-        elif verb != "签约" and not (_NOUN_AFTER.search(after[:25]) or _NOUN_BEFORE.search(before)):
+        elif verb != "签约" and not (
+            _NOUN_AFTER.search(after[:25])
+            or _NOUN_BEFORE.search(before)
+            or _NAMED_COUNT.match(sentence, start)  # "签订了A、B以及C等3个子协议"
+        ):
             continue
         if NEG_BEFORE.search(before) or _PROCEDURE_AFTER.match(after):
             continue
         if _ATTENDANCE.search(before) and after.startswith(("仪式", "活动")):
             continue  # "……参加签约仪式": who attended, not a signing of its own
+        if after.startswith(("仪式上", "活动上", "大会上")) and SIGN.search(sentence, end):
+            continue  # "在签约仪式上，A与B签订…": the setting of the signings reported after it
         if before.endswith(("的", "的成功", "的顺利", "的正式")) and "见证" not in before:
             continue  # "对协议的成功签署表示祝贺": a comment on a signing already reported
         if _CONDITION_BEFORE.search(before) and not re.search(r"在[^，。；]{1,12}$", before):
@@ -208,6 +236,56 @@ def _signing(sentence: str) -> list[tuple[str, int]]:
             continue
         verdicts.append(("signed", start))
     return verdicts
+
+
+_NAMED_COUNT = re.compile(
+    r"..[了下]?([^，。；：]{4,120}?)等([2-9]|[两二三四五六七八九])[个项份](?:子|合作)?"
+    r"(?:协议|合同|备忘录|意向书)"
+)
+_DEAL_NOUN = r"(?:合作协议|协议书|协议|备忘录|意向书|合同)"
+_TWO_DEALS = re.compile(
+    r"..[了下]?((?:[^，。；：、和及与]{2,16}?)" + _DEAL_NOUN + r")(?:和|以及|及)"
+    r"((?:[^，。；：、和及与]{2,16}?)" + _DEAL_NOUN + r")(?![^，。；]{0,4}(?:书|等))"
+)
+_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ITEM_SPLIT = re.compile(r"、|以及|及|和")
+
+
+def _named_deals(sentence: str, verb: int) -> list[str]:
+    """The agreements a signing lists by name with their count ("签订了A、B以及C等3个子协议"),
+    or [] unless the names listed are as many as the count says."""
+    window = sentence[verb : verb + 130]
+    if "等" not in window and "和" not in window and "及" not in window:
+        return []  # neither a counted list nor two deals joined: most signings
+    match = _NAMED_COUNT.match(sentence, verb) if "等" in window else None
+    if match is None:
+        pair = _TWO_DEALS.match(sentence, verb)  # "签署学术合作备忘录和学生交换协议"
+        return [pair.group(1), pair.group(2)] if pair is not None else []
+    count = _COUNT.get(match.group(2)) or int(match.group(2))
+    items = [item for item in _ITEM_SPLIT.split(match.group(1)) if len(item) >= 2]
+    return items if len(items) == count else []
+
+
+_LIST_HEAD = re.compile(r"(?:包括|其中|分别是|分别为|即)[:：]?$")
+
+
+def _listed(sentence: str, verb: int) -> bool:
+    """ "签署了两项文件，包括：A与B签署的意向书": a deal listed by the pair that signed it."""
+    start = clause_start(sentence, verb)
+    clause = sentence[start:verb]
+    head = _LIST_HEAD.search(sentence, max(0, start - 4), start) is not None
+    if not head and clause.startswith("以及"):  # "；以及A与B签订的港口合作协议"
+        head = _AGREEMENT_NEXT.match(sentence, verb + 2) is not None
+    return head and re.search(r"与|同", clause) is not None
+
+
+_AGREEMENT_NEXT = re.compile(r"的[^，。；]{0,10}(?:协议|备忘录|意向书|合同)")
+
+
+# "签署了两项重要文件，包括：…": a count of the deals whose list follows.
+_COUNTED_LIST = re.compile(
+    r"..[了下]?[\d一二三四五六七八九十两几多]+[项份个批][^，。；]{0,12}?[，,]?(?:包括|其中|分别是|即)"
+)
 
 
 def _background(sentence: str, ctx: Context) -> bool:

@@ -8,20 +8,30 @@ from __future__ import annotations
 
 import re
 
+from ._names_zh import one_name, split_names
 from ._places import is_place
 from ._words_zh import SIGN
 
 _CLAUSE_CUT = re.compile(r"[，,。；;：:！？!?\n“”\"]")
 LEAD = re.compile(
     r"\d{1,2}月\d{1,2}日|\d{1,2}日|上午|下午|晚间|晚上|近日|日前|今天|今日|昨天|昨日|当天|当日|"
-    r"期间|会上|现场|仪式上|活动中|大会上|见证下|见证了|见证|之际|同时|此次|本次|随后|其中|会后"
+    r"期间|会上|现场|仪式上|活动中|大会上|见证下|见证了|见证|之际|同时|此次|本次|随后|其中|会后|"
+    r"(?:集中)?(?:进行了|举行了)"
 )
 _TRAIL = re.compile(
     r"(?:(?:在|于)[^与和同跟]{1,15}|就.{1,30}|正式|成功|共同|现场|分别|顺利|集中|当天|当日|"
     r"双方|隆重|举行|进行|一起|再次|还|也|又|已|已经|均|共|日前|近日|今天|今日|昨天|昨日|上午|"
-    r"下午|\d{1,2}月\d{1,2}日|宣布|表示|称|计划|决定|将|拟|期待|希望|愿意|愿|"
-    r"等\d*家?(?:企业|单位|机构)?|等)+$"
+    r"下午|\d{1,2}月\d{1,2}日|宣布|表示|称|计划|决定|将|拟|期待|希望|愿意|愿|完成|"
+    r"(?:等|[\d一二三四五六七八九十两几多]+[家个所])[\d一二三四五六七八九十两几多]*[家个所]?"
+    r"[^\s，。；与和同、]{0,4}?"
+    r"(?:企业|单位|机构|公司|业者|厂商|高校|院校|银行)|等|"
+    r"(?:全面|科技创新|产学研|校地|校企|银企|战略|框架|深度|务实)+合作|"
+    r"[^与和同，。；]{0,8}?(?:座谈会|洽谈会|推介会|交流会|恳谈会|对接会|联席会议)暨)+$"
 )
+# "A与B、C等重点企业", "A以及B两家公司", "等三家业者": the count and kind after a list of names;
+# "A与B战略合作签约": the kind of the deal before the verb; "A和B战略合作座谈会暨签约仪式":
+# the meeting the signing was part of.
+# (A bare kind word is a name's own suffix, "B公司": it goes only after 等 or a count.)
 _CONNECTOR = re.compile(r"与|(?<![协共相陪等合])同(?![时样步意比类等])|跟|(?<!共)和(?!国)")
 # 与/同/跟 join the two sides of a signing; 同 inside 协同, 共同, 同时 does not.
 _PAIR_CONNECTOR = re.compile(r"与|(?<![协共相陪等合])同(?![时样步意比类等])|跟")
@@ -33,7 +43,7 @@ _BAD_PARTY = re.compile(
 _PARTY_SPLIT = re.compile(r"、|及|以及|(?<!共)和(?!国)")
 ORG = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|公司|集团|银行|大学|学院|研究院|研究所|医院|人民政府|"
-    r"政府|管委会|委员会|中心|商会|协会|联合会|总会|基金|高新区|开发区|经开区|新区|园区|产业园|实验室|"
+    r"政府|管委会|委员会|中心|商会|协会|联合会|总会|基金|高新区|开发区|经开区|新区|园区|产业园|实验室|自治州|"
     r"区(?![域别块内])|市(?![场民委级值面政内外])|县(?![域级])|省(?![级委内钱]))"
 )
 # "在X的支持下", "在X与Y的见证下" are not venues, but X is still no signing party; only
@@ -47,8 +57,9 @@ _ORG_VERBS = re.compile(
 
 # "A与B关于…项目，C与D关于…合作": the deals of a signing listed pair by pair.
 _DEAL_PAIR = re.compile(
-    r"([^，。；、：“”《》\s,;:]{2,30}?)(?:与|同|(?<!共)和(?!国))([^，。；、：“”《》\s,;:]{2,30}?)"
-    r"(?:关于|就|签署|签订|签约|合作|共建|签下)"
+    r"([^，。；、：“”《》\s,;:]{2,30}?)(?:与|(?<![协共相陪等合])同(?![时样步意比类等])|(?<!共)和(?!国))"
+    r"([^，。；、：“”《》\s,;:]{2,30}?)"
+    r"(?:关于|就|签署|签订|签约|(?:全面|科技创新|产学研|战略|深度|务实)*合作|共建|签下)"
 )
 
 
@@ -136,11 +147,15 @@ def deal_pairs(sentence: str) -> list[list[str]]:
     for match in _DEAL_PAIR.finditer(sentence):
         if any(start <= match.start() < end for start, end in inside):
             continue
+        if "分别" in match.group(2):
+            continue  # "A、B和C分别与…签订": one list of sides, read by `respectively`
         rest = _CLAUSE_CUT.split(sentence[match.end() :], maxsplit=1)[0]
         if not _DEAL_WORD.search(match.group(0) + rest):
             continue  # "为今后澳门与内地在…的合作定下目标": no deal in this clause
         left = LEAD.split(match.group(1))[-1]
-        left = re.sub(r"^(?:.*?(?:还包括|包括))|^(?:其中|以及|及|有|是|为)", "", left)
+        left = re.sub(
+            r"^(?:.*?(?:还包括|包括|进行了|举行了|开展了))|^(?:其中|以及|及|有|是|为)", "", left
+        )
         pair = split_parties(left) + split_parties(match.group(2))
         if len(pair) >= 2:
             pairs.append(pair)
@@ -154,20 +169,42 @@ def clause_start(sentence: str, pos: int) -> int:
     return cut
 
 
+_OF_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8})的\s*")
+
+
 def clean_party(raw: str) -> str:
     text = raw.strip(" \u3000")
     text = _TRAIL.sub("", text)
+    owner = _OF_PLACE.match(text)
+    if owner is not None and is_place(owner.group(1)):
+        text = text[owner.end() :]  # "菲律宾的 X公司", "英国的X": where the party is from
     text = re.sub(
-        r"^(?:由|经|在|于|将|让|使|同|与|和|其中|并|并与|还与|分别与|共同|我市|双方)", "", text
+        r"^(?:由|经(?!济|贸|信|开)|在|于|将|让|使|同|与|和|其中|并|并与|还与|分别与|共同|我市|双方)",
+        "",
+        text,
     )
     text = re.sub(r"(?:双方|两地|等|分别|共同|一起)$", "", text)
     return text
 
 
+# A name in quotation marks is one name, whatever it holds (「和井田制作所」), and a
+# descriptor glued to it is not a name (日本磨床制造厂「X」 → X).
+_QUOTED = re.compile(r"[「“『]([^」”』]{2,30})[」”』]")
+_JOINERS = str.maketrans("与和及、", "\ue000\ue001\ue002\ue003")
+_UNJOIN = str.maketrans("\ue000\ue001\ue002\ue003", "与和及、")
+
+
 def split_parties(raw: str) -> list[str]:
     out: list[str] = []
-    for part in _PARTY_SPLIT.split(raw):
-        name = clean_party(part)
+    quoted = "「" in raw or "“" in raw or "『" in raw
+    if quoted:
+        raw = _QUOTED.sub(lambda m: "「" + m.group(1).translate(_JOINERS) + "」", raw)
+    parts = split_names(_PARTY_SPLIT, raw) if "和" in raw else _PARTY_SPLIT.split(raw)
+    for part in parts:
+        if quoted:
+            inner = _QUOTED.search(part)
+            part = inner.group(1) if inner else part
+        name = clean_party(part).translate(_UNJOIN) if quoted else clean_party(part)
         if 2 <= len(name) <= 40 and not _BAD_PARTY.search(name) and name not in out:
             out.append(name)
     return out
@@ -208,16 +245,46 @@ def respectively(sentence: str, verb: int) -> list[list[str]]:
     if len(right) >= 2:
         return [[*left[:1], r] for r in right]
     if len(left) >= 2:
+        named = _named_objects(sentence, verb, len(left)) if _GENERIC_SIDE.match(right[0]) else []
+        if named:  # "A、B分别与相关企业签订C公司X项目、D集团Y项目": in the same order
+            return [[party, org] for party, org in zip(left, named, strict=True)]
         return [[party, *right] for party in left]
     return []
 
 
+_GENERIC_SIDE = re.compile(r"^(?:相关|有关|各|多家|一批)?(?:企业|单位|机构|客商|公司|投资方)$")
+_OBJECT_ORG = re.compile(
+    r"^(.{2,24}?(?:集团(?:股份)?有限公司|股份有限公司|有限责任公司|有限公司|公司|集团|大学|研究院|研究所))"
+)
+
+
+def _named_objects(sentence: str, verb: int, count: int) -> list[str]:
+    """The organisations that begin each of `count` deals listed after the verb
+    ("签订A公司X项目、B集团Y项目和C公司Z项目"), or [] unless every deal names one."""
+    rest = re.sub(r"^..[了下]?", "", _CLAUSE_CUT.split(sentence[verb:], maxsplit=1)[0])
+    items = _PARTY_SPLIT.split(rest)
+    if len(items) != count:
+        return []
+    orgs = [_OBJECT_ORG.match(item.strip()) for item in items]
+    return [m.group(1) for m in orgs if m is not None] if all(orgs) else []
+
+
 # "新华社澳门3月29日电(记者 王晨曦)澳门特区政府与…": the wire's dateline and byline.
-_DATELINE_LEAD = re.compile(r"^[^（(]{0,12}?(?:电|讯)\s*[（(][^）)]{0,20}[）)]")
+# "【某报4月18日报导】(中央社记者某某台北十八日电)": a bracketed byline ends with the wire's 电.
+_DATELINE_LEAD = re.compile(
+    r"^[^（(]{0,12}?(?:电|讯)\s*[（(][^）)]{0,20}[）)]|^.{0,40}(?:电|讯|报导|报道)\s*[】)）]"
+)
+
+
+_QUOTED_DEAL = re.compile(r"[“「][^“”「」]{2,30}(?:协议|备忘录|合同|意向书|项目)[”」]$")
 
 
 def signing_parties(sentence: str, verb: int) -> list[str]:
     """Parties of "A与B(在某地)(正式)签署..." read from the clause before the verb."""
+    if sentence[verb - 1 : verb] in "”」":
+        quoted = _QUOTED_DEAL.search(sentence, max(0, verb - 40), verb)
+        if quoted is not None:  # "A与B“校企合作协议”签约": the deal's name before the verb
+            verb = quoted.start()
     cut = 0
     for match in _CLAUSE_CUT.finditer(sentence, 0, verb):
         cut = match.end()
@@ -232,7 +299,9 @@ def signing_parties(sentence: str, verb: int) -> list[str]:
     lead_end = 0
     for match in LEAD.finditer(left):
         lead_end = match.end()
-    left = _DATELINE_LEAD.sub("", left[lead_end:])
+    left = left[lead_end:]
+    if "电" in left or "讯" in left or "报" in left:
+        left = _DATELINE_LEAD.sub("", left)
     parties = split_parties(left) + split_parties(right)
     return list(dict.fromkeys(parties))
 
@@ -240,9 +309,14 @@ def signing_parties(sentence: str, verb: int) -> list[str]:
 def org_names(sentence: str) -> list[str]:
     """Organisation-shaped names: a run of characters ending in an organisation suffix."""
     names: list[str] = []
+    # A name inside an agreement's title is its subject ("《…示范园区合作协议》"), and the
+    # titles that name their parties are read by `title_pair`.
+    titles = [m.span() for m in _TITLE.finditer(sentence)] if "《" in sentence else []
     for match in ORG.finditer(sentence):
         end = match.end()
         start = match.start()
+        if titles and any(a <= start < b for a, b in titles):
+            continue
         while (
             start > 0
             and end - start < 24
@@ -251,9 +325,22 @@ def org_names(sentence: str) -> list[str]:
             )
         ):
             start -= 1
+        if start > 1 and sentence[start - 1] in "与和":
+            head = start - 1
+            while head > 0 and start - head < 12 and sentence[head - 1] not in _ORG_STOP:
+                head -= 1
+            if one_name(sentence[head : start - 1], sentence[start:end]):
+                start = head  # "常州德和材料科技有限公司", "材料工程与信息科学研究院"
         if start > 0 and sentence[start - 1] in "在于" and not _PARTY_AFTER.match(sentence, end):
             continue  # "在南屏国际会展中心开幕": where, not who
         name = sentence[start:end]
+        opened = name.count("(") + name.count("（") - name.count(")") - name.count("）")
+        if opened < 0:
+            continue  # "X市)成立…城市": runs out of a bracketed list
+        if opened > 0:  # "城市(中国曲靖市、…": the first name of a bracketed list
+            if sentence[end : end + 1] not in "、，,":
+                continue  # "农业综合开发(X交易中心)": what a project is, in brackets
+            name = re.split(r"[(（]", name)[-1]
         verb = _ORG_VERBS.match(name)
         if verb is not None:
             name = name[verb.end() :]
