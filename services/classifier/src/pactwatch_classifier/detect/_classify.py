@@ -23,6 +23,7 @@ from ._fingerprint import fingerprint
 from ._founders_en import read_alliances
 from ._keys import party_key
 from ._language import detect_language
+from ._listed_en import BULLET_FIRST, intro, listed_agreements
 from ._located_en import dateline_places, described_places
 from ._merge import Event, merge
 from ._model import Classification, Detection, InvalidArticle, Label
@@ -163,12 +164,38 @@ def _candidates(
             cand.paragraph, cand.sentence, cand.headline = paragraph, idx, headline
             cand.restates = cand.restates and not headline
         found.extend(chosen)
-    return found
+    return _with_listed(text, lay, ctx, found)
+
+
+def _with_listed(
+    text: str, lay: Layout, ctx: _context.Context, found: list[Candidate]
+) -> list[Candidate]:
+    """Add the agreements listed one per line below a signing sentence (`_listed_en`)."""
+    read = {c.sentence for c in found}
+    listed: list[Candidate] = []
+    leads = {c.sentence: c for c in reversed(found) if c.type == "signing"}
+    for idx in sorted(leads):
+        nxt = idx + 1
+        if nxt < len(lay.sentences) and text[lay.sentences[nxt][0]] not in BULLET_FIRST:
+            nxt += 1 if text[lay.sentences[nxt][1] - 1] in ":：" and intro(text, lay, nxt) else 0
+        if nxt >= len(lay.sentences) or text[lay.sentences[nxt][0]] not in BULLET_FIRST:
+            continue
+        for cand in listed_agreements(text, lay, idx, leads[idx].core):
+            if cand.sentence not in read:
+                read.add(cand.sentence)
+                line = text[lay.sentences[cand.sentence][0] : lay.sentences[cand.sentence][1]]
+                cand.core = cand.parties = described_places(clean_parties(cand.parties), line)
+                if ctx.datelines:
+                    cand.core = cand.parties = [p for p in cand.parties if p not in ctx.datelines]
+                listed.append(cand)
+    if not listed:
+        return found
+    return sorted(found + listed, key=lambda c: c.sentence)
 
 
 _RESTATES = re.compile(
     r"\b(?:the|this|that|these|such|said)\s+(?:[\w'-]+\s+){0,3}(?:agreements?|deals?|contracts?|"
-    r"memorand(?:um|a)|mous?|pacts?|accords?|documents?|partnership|treaty|letters? of intent)\b|"
+    r"memorand(?:ums?|a)|mous?|pacts?|accords?|documents?|partnership|treaty|letters? of intent)\b|"
     r"此次|本次|这次|该协议|该合同|这一|此项|上述|协议签署|签约后|签署后|双方(?:签署|签订|签约)"
 )
 _FIRST_CLAUSE = re.compile(r"[,，;；]")

@@ -51,7 +51,8 @@ _INTENT = re.compile(
     r"(?:to|will|would) (?:foster|boost|bolster|promote|strengthen|enhance|deepen|expand)|"
     r"vow(?:ed|s)?|expressed (?:the |their |its |his |her )?(?:hope|willingness|desire|"
     r"intention|readiness)|ready|intends?|intention|committed|keen|eager|wish(?:es|ed)?|"
-    r"seek(?:s|ing)?|sought|reached (?:a |an )?(?:consensus|agreement))\b"
+    r"seek(?:s|ing)?|sought|reached (?:a |an )?(?:consensus|agreement)|"
+    r"attach(?:es|ed|ing)? (?:great |high |much )?importance to)\b"
     r"(?:\W+\w+){0,10}?\W+(?:co-?operat\w*|collaborat\w*|partnership|work(?:ing)? together|"
     r"joint(?:ly)?)"
 )

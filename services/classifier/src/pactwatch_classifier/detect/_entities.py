@@ -44,6 +44,7 @@ _LEGAL_AFTER_COMMA = frozenset(
 )
 _STOP = words(
     """a an the at on in by for with during after before according to as this that these those
+    several various numerous multiple
     he she it they we our its their his her him them both all each some many more most other
     such also but and or if when while since from into of under over about after across
     however meanwhile moreover furthermore besides thus therefore then there here today
@@ -277,6 +278,19 @@ def _title_word(lower: str) -> bool:
     return word in TITLE_WORDS or word in PLURAL_TITLES
 
 
+def _before_holder(toks: list[Token], i: int, j: int) -> int:
+    """ "(Secretary of the) Bao Son Party Committee Tran Van Minh": the title's body ends at its
+    last organisation word, and the two to four capitalised words after it are the person
+    who holds the title. `j` when no person follows."""
+    last = next((k for k in range(j - 1, i, -1) if _bare(toks[k].lower) in ORG_WORDS), -1)
+    if last < 0 or not 2 <= j - 1 - last <= 4:
+        return j
+    tail = toks[last + 1 : j]
+    if any(t.lower in _CONNECTORS or _bare(t.lower) in ORG_WORDS or t.text[0] == "(" for t in tail):
+        return j
+    return last + 1
+
+
 def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool) -> Entity | None:
     # Strip title words in front ("Vice Mayor Zhou Wendong", "Secretary of the ... Committee").
     start_tok = i
@@ -284,10 +298,15 @@ def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool)
     while start_tok < j and _title_word(toks[start_tok].lower):
         start_tok += 1
         titled = True
+    tok_end = j  # the holder's name stays inside the slot the organisation fills
     if titled:
         while start_tok < j and toks[start_tok].lower in _CONNECTORS:
             start_tok += 1
             titled = False  # "President of X": X is the organisation, not a person
+        if not titled:
+            j = _before_holder(toks, start_tok, j)
+    elif i > 0 and toks[i - 1].lower.endswith(("'s", "’s")):
+        j = _before_holder(toks, start_tok, j)  # "the Party's Economic Commission Nguyen Van Thanh"
     while start_tok < j - 1 and toks[start_tok].lower.endswith("-based"):
         start_tok += 1  # "Hyderabad-based Sarvam Generics": where it is based, then the name
     if start_tok >= j or (j < len(toks) and toks[j].lower == "based"):
@@ -328,7 +347,7 @@ def _make_entity(sentence: str, toks: list[Token], i: int, j: int, quoted: bool)
         return None
     if j < len(toks) and _bare(toks[j].lower) in CURRENCIES:
         return None  # "8 billion U.S. dollars", "Hong Kong dollars": a currency, not a party
-    return Entity(text, start, end, start_tok, j, kind, possessive, quoted)
+    return Entity(text, start, end, start_tok, tok_end, kind, possessive, quoted)
 
 
 def _kind(

@@ -1,14 +1,15 @@
 """Where a Chinese name holds the characters that otherwise join two names (与, 和): two
 fields of one institute (材料工程与信息科学研究院) and a brand that holds 和 (常州德和材料科技
 有限公司). The slot rules and the party gate split names at 与/和 only where these say the
-two pieces are not one name.
+two pieces are not one name. Also what a bare personal name looks like (a surname and one or
+two characters), which the gate drops.
 """
 
 from __future__ import annotations
 
 import re
 
-from ._places import place_prefix
+from ._places import is_place, place_prefix
 
 # "材料工程与信息科学研究院": two fields joined inside one institute's name.
 _FIELD_END = re.compile(
@@ -46,3 +47,28 @@ def split_names(splitter: re.Pattern[str], raw: str) -> list[str]:
         else:
             out.append(piece)
     return out
+
+
+_ZH_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕"
+    "丁任姚沈钟崔谭范金石廖贾夏傅方邹熊白孟秦邱侯尹薛闫段雷龙陶毛郝顾龚邵万钱赖孔文齐常葛康牛"
+    "洪莫庄耿邢江殷岳汪"
+)
+
+
+def is_person(name: str) -> bool:
+    """A personal name left in front of a title ("张兆勇院长" → 张兆勇)."""
+    return len(name) in (2, 3) and name[0] in _ZH_SURNAMES and not is_place(name)
+
+
+_ZH_PLACE_END = frozenset("市区县省局院所司团行部城山湖江河港岛湾园厂社馆站")
+
+
+def is_bare_person(name: str) -> bool:
+    """A three-character personal name standing alone as a party ("刘志庆签约")."""
+    return (
+        len(name) == 3
+        and name[0] in _ZH_SURNAMES
+        and name[-1] not in _ZH_PLACE_END
+        and not is_place(name)
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ._names_zh import split_names
+from ._names_zh import is_bare_person, is_person, split_names
 from ._places import is_place
 from ._sides_zh import abbreviation_pair
 from ._text import words
@@ -108,32 +108,9 @@ _ZH_SUBUNIT = re.compile(
     r"^(?:市|区|县|省)?\S{2}(?:局|委|办|处)$|^\S{1,2}(?:学院|学部|系)$|"
     r"^(?:学校|学院|大学|公司|集团)\S{2,4}(?:处|部|办|室)$"  # "学院科研处": a unit of "the college"
 )
-_ZH_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕"
-    "丁任姚沈钟崔谭范金石廖贾夏傅方邹熊白孟秦邱侯尹薛闫段雷龙陶毛郝顾龚邵万钱赖孔文齐常葛康牛"
-    "洪莫庄耿邢江殷岳汪"
-)
-
-
-def _person(name: str) -> bool:
-    """A personal name left in front of a title ("张兆勇院长" → 张兆勇)."""
-    return len(name) in (2, 3) and name[0] in _ZH_SURNAMES and not is_place(name)
-
-
 # A plan, strategy or system is what a party has, not a party.
 _ZH_PLAN = re.compile(r"(?:战略|规划|理念|模式|体系|工程|计划)$")
 _ZH_ORG_IN = re.compile(r".{2,30}(?:集团|公司|大学|学院|研究院|银行|政府|管委会)")
-_ZH_PLACE_END = frozenset("市区县省局院所司团行部城山湖江河港岛湾园厂社馆站")
-
-
-def _bare_person(name: str) -> bool:
-    """A three-character personal name standing alone as a party ("刘志庆签约")."""
-    return (
-        len(name) == 3
-        and name[0] in _ZH_SURNAMES
-        and name[-1] not in _ZH_PLACE_END
-        and not is_place(name)
-    )
 
 
 _ZH_BROKEN = re.compile(
@@ -165,7 +142,7 @@ def _zh_one(name: str) -> list[str]:
     title = _ZH_TITLE.search(name)
     if title is not None:  # "中建三局副总经理罗宏" → 中建三局; "副校长毛君" → nothing
         name = name[: title.start()]
-        if _person(name):
+        if is_person(name):
             return []
     runs = name.split()
     if len(runs) > 1 and not any(_HAN.search(r) for r in runs[:-1]):
@@ -178,7 +155,7 @@ def _zh_one(name: str) -> list[str]:
         if org is None:
             return []
         name = org.group(0)
-    if name[0] == "我" or _bare_person(name):
+    if name[0] == "我" or is_bare_person(name):
         return []  # 我区… (the speaker's own side, resolved elsewhere); 刘志庆
     if _ZH_AGREEMENT.search(name) or _ZH_GENERIC.match(name):
         return []
@@ -241,6 +218,13 @@ _EN_OF_PLACE = re.compile(
 )
 
 
+# One-word heads that make a place's own name with "of" ("Republic of Korea").
+_EN_PLACE_HEADS = words(
+    """republic kingdom union commonwealth state states isle islands gulf bay cape lake port
+    emirate sultanate principality duchy"""
+)
+
+
 # "... Co., Ltd. for the China-Mexico Textile Park": what the deal is for, not who.
 _EN_FOR_THE = re.compile(r",?\s+for\s+the\s+.*$")
 _EN_PEOPLE = re.compile(r"^(?:members?|representatives?|officials?|delegates?|leaders?)\b", re.I)
@@ -255,6 +239,14 @@ def _en_one(name: str) -> str | None:
     of_place = _EN_OF_PLACE.search(name)
     if of_place is not None and of_place.start() > 0 and is_place(of_place.group(2).strip()):
         name = name[: of_place.end(1)]
+    elif " of " in name:
+        head, _, where = name.partition(" of ")
+        if (
+            " " not in head
+            and head.lower() not in ORG_WORDS | _EN_PLACE_HEADS
+            and is_place(where.strip())
+        ):
+            name = head  # "Dalarna of Sweden": the country says where, not who
     tokens = name.split()
     if not tokens or len(name) < 2 or _EN_NAV.search(name) or not re.search("[A-Za-z]", name):
         return None
@@ -296,6 +288,8 @@ def _en(name: str) -> list[str]:
             and len(parts[1].split()) >= 2
             and parts[1].rsplit(None, 1)[-1].lower().rstrip(".,") in ORG_WORDS
             and parts[1].split()[0].lower() not in ORG_WORDS | _EN_COMPOUND
+            # "Hillside Cultural Tourism and Transportation Construction Group": one body
+            and parts[0].rsplit(None, 1)[-1].lower() not in _EN_COMPOUND
         )
     ):
         # "Aspire Technologies and Zillion Labs", "University of Mumbai and University of
@@ -349,6 +343,13 @@ _EN_APPOSITIVE_AFTER = re.compile(
 )
 
 
+_EN_SECOND_ROLE = re.compile(
+    r",?\s+and\s+(?:the\s+)?(?:[\w-]+\s+)?(?i:mayor|governor|chairman|president|head)\s+of\s+"
+    r"(?:the\s+)?(?:city\s+of\s+)?((?:[A-Z][\w'’.-]*(?:\s+(?=[A-Z]))?)+)"
+)
+_EN_GROUP_OF_PEOPLE = re.compile(r"\b(?:Delegation|Delegations|Mission|Caucus)\b")
+
+
 def maybe_person(name: str) -> bool:
     """A Latin name of one to three words without an organisation word ("Brainard")."""
     tokens = name.split()
@@ -374,6 +375,11 @@ def person(text: str, name: str) -> tuple[bool, str | None]:
         after = _EN_APPOSITIVE_AFTER.match(text, match.end(), match.end() + 160)
         if after is not None:
             org = after.group(1)
+            also = _EN_SECOND_ROLE.match(text, after.end(), after.end() + 120)
+            if also is not None and (not org or _EN_GROUP_OF_PEOPLE.search(org)):
+                # "Ann Ruiz, head of the Mayors Delegation, and mayor of Fairview": the
+                # city the person also speaks for, not the delegation of people
+                org = also.group(1)
             if org and org.strip():
                 return True, org.strip()
             found = True

@@ -27,7 +27,8 @@ from ._candidate import Candidate
 from ._context import Context
 from ._coop_en import cooperation
 from ._entities import Entity, Token, entities
-from ._parties import clean
+from ._named_en import agreement_sides
+from ._parties import clean, gate
 from ._words_en import MODAL_BEFORE, NEGATION_BEFORE, names, tok_at
 
 _SIGN_VERB = re.compile(
@@ -53,7 +54,7 @@ _OBJECT = re.compile(
     r"quarterbacks?|pitchers?|rookies?|free agents?|coach(?:es)?\b|sponsorship|"
     r"pledges?\b|the talks|talks\b|negotiations?|his |her |that\b|the season|"
     r"statements?|declarations?|confessions?|wills?\b|lease|consent forms?)"
-    r"|(?P<agree>agreements?|contracts?|deals?\b|memorand(?:um|a)|mous?\b|m\.o\.u|"
+    r"|(?P<agree>agreements?|contracts?|deals?\b|memorand(?:ums?|a)|mous?\b|m\.o\.u|"
     r"letters? of intent|lois?\b|accords?|pacts?|treat(?:y|ies)|protocols?|framework|"
     r"partnerships?|(?:cooperation|investment|project) documents?|sister[- ]cit(?:y|ies)|"
     r"twinning|projects?\b|charters?|conventions?|arrangements?|alliance)"
@@ -64,8 +65,8 @@ _UMBRELLA = re.compile(
     r"a total of|\d+)\s+(?:[\w-]+\s+){0,2}$"
 )
 _AGREE_BEFORE = re.compile(
-    r"(?:agreements?|contracts?|deals?|memorand(?:um|a)|mous?|letters? of intent|accords?|"
-    r"pacts?|treat(?:y|ies)|protocols?|projects?|documents?)\b[^.;]{0,80}?"
+    r"(?:agreements?|contracts?|deals?|memorand(?:ums?|a)|mous?|letters? of intent|accords?|"
+    r"pacts?|treat(?:y|ies)|protocols?|projects?|documents?)\b(?:[^.;]|\.(?=\d)){0,80}?"
     r"(?:\b(?:was|were|has been|have been|had been|being|is|are|be|been|got|get)\s+"
     r"(?:\w+ly\s+)?|\s|,\s)$"
 )
@@ -108,7 +109,7 @@ _NEW_OPENING = re.compile(r"\W*(?:in addition|additionally|meanwhile|besides|als
 _QUANTIFIED = re.compile(
     r"\b(?:multiple|several|various|many|numerous|a number of|a batch of|a series of|dozens of|"
     r"a total of|\d+)\s+(?:[\w-]+\s+){0,2}(?:signings?|projects?|mous?|agreements?|contracts?|"
-    r"deals?|memorand(?:um|a))\b"
+    r"deals?|memorand(?:ums?|a))\b"
 )
 _REPORTED = re.compile(r"\b(?:said|says|announced|stated|disclosed|told|reported|confirmed)\b")
 _BACKGROUND = re.compile(
@@ -154,8 +155,8 @@ def analyse(
             pairs = slots.between_pairs(toks or [], ents)
             if pairs:  # "between A and B; C and D": one signing each
                 found += [
-                    Candidate("signing", "057", 0.9, names(p), names(p), explicit=True)
-                    for p in pairs
+                    Candidate("signing", "057", 0.9, names(p), names(p), explicit=True, new=k > 0)
+                    for k, p in enumerate(pairs)
                 ]
                 continue
             each = _each_counterpart(lowered, toks or [], ents, verb_start)
@@ -171,8 +172,16 @@ def analyse(
                 # "signed by Prof X, Director, IIT Madras and Mr. Y, Chancellor, Swinburne
                 # University": the organisations the signatories speak for
                 core = parties = agents
-            if not explicit and not core:
-                parties = []  # an umbrella mention: names nearby are witnesses, not parties
+            if explicit:
+                # "to establish a sister-city relationship between A and B", "the A-B
+                # Sisterhood Agreement": the sides the agreement names
+                sides = agreement_sides(sentence, toks or [], ents, len(core))
+                if sides:
+                    core = parties = list(dict.fromkeys([*core, *sides]))
+            if not core and (not explicit or _QUANTIFIED.search(lowered, 0, verb_start)):
+                # An umbrella mention ("witnessed the signing", "A total of 66 projects ...
+                # were signed at X"): names nearby are witnesses or venues, not parties.
+                parties = []
             if (ctx.scam or ctx.earnings) and len(core) < 2:
                 continue
             strength = 0.9 if explicit else 0.75
@@ -196,6 +205,10 @@ def analyse(
                 )
             )
     if found:
+        if len(found) > 1 and any(c.core for c in found):
+            # "signed an agreement with A at the signing ceremony": the ceremony is the
+            # setting of the signing the sentence names, not a batch of its own
+            found = [c for c in found if c.core or c.explicit]
         return found
     if not (has_coop or intent_from_sign) or _ELABORATION.match(lowered):
         return []
@@ -247,7 +260,11 @@ def _signing(lowered: str) -> list[tuple[str, int, bool]]:
 
 _PLURAL_OBJECT = re.compile(
     r"^\W*(?:\w+\s+){0,4}?(?:agreements|contracts|mous|memoranda|memorandums|deals|pacts|"
-    r"letters of intent|accords)\b[^.;]{0,60}?\bwith\b|^[^.;]{0,60}?\brespectively\b"
+    r"letters of intent|accords)\b[^.;]{0,60}?\bwith\b|^[^.;]{0,160}?\brespectively\b"
+    # "signed a contract with A, and a framework agreement with B": one agreement each
+    r"|^[^.;]{0,120}?\bwith\b[^.;]{1,80}?,?\s+and\s+(?:an?\s+)?(?:(?!(?:sign|ink|seal)\w*\b)[\w-]+\s+){0,5}?"
+    r"(?:agreements?|contracts?|mous?|memorand(?:ums?|a)|letters? of intent|deals?)\b"
+    r"[^.;]{0,40}?\bwith\b"
 )
 
 
@@ -264,6 +281,9 @@ def _each_counterpart(
     subject = names(slots.subject(toks, ents, verb_tok))
     others = names(slots.after_word(toks, ents, frozenset({"with"}), verb_tok, 25))
     others += names(slots.more_with(toks, ents, verb_tok))
+    # "with A and B" read as one name ("Northgate College London and Skills Partners
+    # Development Corporation"): the gate's split gives one counterpart each.
+    others = [p for o in others for p in (gate(o) if " and " in o else (o,))]
     others = [o for o in dict.fromkeys(others) if o not in subject]
     if len(others) < 2:
         return []
@@ -306,7 +326,8 @@ def _signing_parties(
 
 
 _PAST_PERFECT = re.compile(
-    r"\bhad (?:already |previously |earlier )?(?:signed|inked|cooperated|partnered|established|"
+    r"\bhad (?:already |previously |earlier |last (?:year|month|week) |in \d{4} )?"
+    r"(?:signed|inked|cooperated|partnered|established|"
     r"launched|concluded)\b"
 )
 
@@ -320,6 +341,22 @@ def _background(lowered: str, ctx: Context) -> bool:
         return True  # "had signed" is background unless reported speech ("said it had signed")
     if ctx.ref_year is not None and _FOUR_DIGITS.search(lowered):
         for match in _YEAR_PHRASE.finditer(lowered):
-            if int(match.group(1) or match.group(2)) < ctx.ref_year:
+            if int(match.group(1) or match.group(2)) < ctx.ref_year and not _term(
+                lowered, match, ctx.ref_year
+            ):
                 return True
     return False
+
+
+_TERM_END = re.compile(
+    r"[^.;]{0,20}?\b(?:and|to|until|till|through|-)\s+(?:[a-z]+\s+)?((?:19|20)\d\d)\b"
+)
+
+
+def _term(lowered: str, match: re.Match[str], ref_year: int) -> bool:
+    """ "supplies between January 2022 and December 2025": a term that runs to this year or
+    later, not an earlier year's event."""
+    if not match.group(0).startswith(("between", "from")):
+        return False
+    end = _TERM_END.match(lowered, match.end())
+    return end is not None and int(end.group(1)) >= ref_year

@@ -228,6 +228,8 @@ def subject(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[En
 # agreement on Wednesday that will allow flights between Shanghai and ..." names no party.
 _CLAUSE_END = frozenset({"that", "which", "who", "where", "to", "so", "allowing", "enabling"})
 _AGENT_SPAN = 3  # "signed by X", "was inked by X": the agent follows the verb closely
+# "with three cities of Dalarna": the body they belong to
+_GROUPS = words("cities towns municipalities counties districts regions members companies firms")
 
 
 def after_word(
@@ -237,8 +239,8 @@ def after_word(
     in the verb's own clause ("by" only as the agent right after the verb)."""
     end = min(len(toks), start_tok + span)
     for k in range(start_tok, end):
-        if k > start_tok and toks[k].lower in _CLAUSE_END:
-            return []
+        if k > start_tok and toks[k].lower in _CLAUSE_END and toks[k - 1].lower != "importance":
+            return []  # ("attaches importance to cooperation with X": a preposition)
         if toks[k].lower == "by" and k - start_tok > _AGENT_SPAN:
             continue
         if toks[k].lower in words:
@@ -251,6 +253,10 @@ def after_word(
                 m += 1
                 steps += 1
                 idx = entity_starting_at(entities, m)
+                grouped = m < len(toks) and toks[m - 1].lower in _GROUPS
+                if idx < 0 and grouped and toks[m].lower == "of":
+                    m += 1
+                    idx = entity_starting_at(entities, m)
                 if idx < 0 and m + 1 < len(toks) and toks[m].text == ",":
                     # "with Chinese electronics giant, the Foxconn Technology Group"
                     m += 2 if toks[m + 1].lower in ("the", "a", "an") else 1
@@ -296,7 +302,12 @@ def located(toks: list[Token], entity: Entity) -> bool:
     k = entity.tok_start - 1
     if k >= 0 and toks[k].lower == "the":
         k -= 1
+    if k >= 1 and toks[k].lower == "from" and toks[k - 1].lower in _VISITORS:
+        return False  # "a delegation from X": X is the visiting side, not a place
     return k >= 0 and toks[k].lower in _LOCATIVE
+
+
+_VISITORS = words("delegation delegations")
 
 
 def fallback(toks: list[Token], entities: list[Entity]) -> list[Entity]:
@@ -332,7 +343,30 @@ def between_pairs(toks: list[Token], entities: list[Entity]) -> list[list[Entity
             chunk.append(ent)
     if chunk:
         pairs.append(chunk)
-    return [p for p in pairs if len(p) >= 2] if len(pairs) >= 2 else []
+    if len(pairs) < 2:
+        return []
+    # "; Central Hill University and Steppe National University Almaty, Kazakhstan;":
+    # a pair the name spotter read as one name, split as the party gate splits it.
+    return [
+        _split_pair(p) if len(p) == 1 else p for p in pairs if len(p) >= 2 or _EN_AND in p[0].text
+    ]
+
+
+_EN_AND = " and "
+_PLAIN = (False, False)  # not possessive, not quoted
+
+
+def _split_pair(pair: list[Entity]) -> list[Entity]:
+    ent = pair[0]
+    cut = ent.text.find(_EN_AND)
+    left = Entity(
+        ent.text[:cut], ent.start, ent.start + cut, ent.tok_start, ent.tok_start, "org", *_PLAIN
+    )
+    at = cut + len(_EN_AND)
+    right = Entity(
+        ent.text[at:], ent.start + at, ent.end, ent.tok_end, ent.tok_end, ent.kind, False, False
+    )
+    return [left, right] if left.text and right.text else pair
 
 
 def more_with(toks: list[Token], entities: list[Entity], verb_tok: int) -> list[Entity]:

@@ -33,7 +33,7 @@ _GARBAGE_RATIO = 0.10
 # `bytes.translate(None, delete)` is several times faster than a regex search over 4 KB.
 _ASCII_CONTROL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
-_BOUNDARY = re.compile(r"[。！？；!?\n]+|\.(?=[\"'”’)\]]*(?:\s|$))")
+_BOUNDARY = re.compile(r"[。！？；!?\n]+|\.(?=[\"'”’)\]]*(?:\s|$)|[A-Z][a-z]+\b)")
 _ABBREVIATIONS = words(
     """co no mr mrs ms dr prof st jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g
     i.e vs gov dept univ jr sr gen lt col capt rep sen hon fig approx a.m p.m int'l intl
@@ -88,6 +88,14 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if match.group(0)[0] != ".":
         return True
     start = match.start()
+    if text[start + 1 : start + 2].isupper():
+        # "in 2017.During the meeting": a full stop the page lost its space after (after a
+        # lower-case word or a number; "U.S.Army", "www.Example" are no sentence end)
+        before = text[start - 2 : start]
+        if len(before) < 2 or not before.isalnum() or not (before.islower() or before.isdigit()):
+            return False
+        glued = text[max(0, start - 30) : start].rsplit(None, 1)[-1]
+        return glued.lower() != "www" and not any(c in glued for c in "./@")
     if text[start + 1 : start + 2] == ")" and "(" in text[max(0, start - 12) : start]:
         return False  # "Jupiter (Fla.) Medical Center": an abbreviation in brackets
     word = _WORD_BEFORE.search(text, max(0, start - 12), start)

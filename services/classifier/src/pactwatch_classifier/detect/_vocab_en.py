@@ -32,7 +32,7 @@ ORG_WORDS = words(
     incubator cluster commerce llc plc gmbh ag s.a. enterprise enterprises manufacturing
     semiconductor semiconductors microelectronics electric robotics software cloud data town
     village state region prefecture area province municipal people's consulting studio studios
-    services shipping airways ports terminal terminals"""
+    services shipping airways ports terminal terminals branch"""
 )
 
 EVENT_WORDS = words(
