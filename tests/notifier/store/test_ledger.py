@@ -3,6 +3,7 @@ update alerts and the sources per event, each through one batch (one transaction
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -131,3 +132,43 @@ async def test_the_workers_path_writes_the_same_batch_without_a_thread(store: St
     await store.ledger.apply_async(sent, "a", LEASE)
     assert _claim(store, "b", request) == [SKIP]  # the sync path sees what the async one wrote
     await store.ledger.close_async()
+
+
+def test_an_alert_both_handed_on_and_claimed_in_one_batch(store: Store) -> None:
+    """Attempt 1 failed and attempt 2 asked for in the same batch (an immediate retry):
+    the failure is written first, then the claim decided on it."""
+    first = _request(70)
+    _claim(store, "a", first)
+    failed = Outcome(first.alert, "failed", "first", 1, "webhook")
+    retry = _request(70, attempt=2)
+    batch = LedgerBatch(outcomes=[failed], claims=[retry])
+    [go] = store.ledger.apply(batch, "a", LEASE).claims
+    assert isinstance(go, Go)
+    row = store.ledger.row(first.alert)
+    assert row is not None and row.state == "claimed" and row.attempt == 1
+
+
+def test_replicas_claiming_the_same_alerts_at_once_get_each_once(store: Store) -> None:
+    """Four replicas race for the same 200 alerts, in batches of different orders: every
+    alert is granted to exactly one of them."""
+    requests = [_request(n) for n in range(100, 300)]
+    orders = [
+        requests,
+        requests[::-1],
+        requests[50:] + requests[:50],
+        requests[::2] + requests[1::2],
+    ]
+
+    def race(worker: str, order: list[ClaimRequest]) -> list[AlertKey]:
+        granted = []
+        for start in range(0, len(order), 40):
+            part = order[start : start + 40]
+            for request, answer in zip(part, _claim(store, worker, *part), strict=True):
+                if isinstance(answer, Go):
+                    granted.append(request.alert)
+        return granted
+
+    with ThreadPoolExecutor(4) as pool:
+        won = list(pool.map(race, "abcd", orders))
+    every = [alert for alerts in won for alert in alerts]
+    assert sorted(every) == sorted(r.alert for r in requests)

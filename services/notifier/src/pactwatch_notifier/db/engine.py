@@ -53,13 +53,18 @@ def make_engine(url: str, *, pre_ping: bool = True, busy_seconds: float = 30.0) 
 
 def make_async_engine(url: str) -> AsyncEngine | None:
     """For PostgreSQL, an asyncio engine over psycopg's async mode (the same driver as the
-    sync engine); None for SQLite, whose work stays synchronous. No connection is made
-    before the first use, so a process that never awaits the database pays nothing."""
+    sync engine), in autocommit mode: its user (the delivery ledger) sends one statement
+    per transaction, with no BEGIN and COMMIT round trips around it. None for SQLite,
+    whose work stays synchronous. No connection is made before the first use, so a
+    process that never awaits the database pays nothing."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
         return None
     return create_async_engine(
-        parsed.set(drivername="postgresql+psycopg"), pool_size=2, max_overflow=2
+        parsed.set(drivername="postgresql+psycopg"),
+        pool_size=2,
+        max_overflow=2,
+        isolation_level="AUTOCOMMIT",
     )
 
 

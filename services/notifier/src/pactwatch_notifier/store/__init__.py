@@ -19,10 +19,22 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from ..db import make_async_engine, make_engine, migrate
-from .claims import SKIP, AlertKey, Busy, Claim, ClaimRequest, Go, LedgerRow, Skip
+from .claims import (
+    SKIP,
+    AlertKey,
+    BatchResult,
+    Busy,
+    Claim,
+    ClaimRequest,
+    Go,
+    LedgerBatch,
+    LedgerRow,
+    Outcome,
+    Skip,
+)
 from .deliveries import Deliveries, DeliveryOutcomeRow
 from .digests import ClaimedDigest, DigestItem, Digests
-from .ledger import BatchResult, Ledger, LedgerBatch, Outcome
+from .ledger import Ledger
 from .subscriptions import Conflict, Subscriptions
 
 __all__ = [

@@ -16,11 +16,11 @@ article) says where the alert is:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from pactwatch_schemas import ArticleRef
+from pactwatch_schemas import ArticleRef, limits
 
 State = Literal["claimed", "sent", "failed", "released"]
 
@@ -113,3 +113,72 @@ def busy_for(row: LedgerRow, at: datetime) -> float:
 
 def lease_end(at: datetime, lease_seconds: float) -> datetime:
     return at + timedelta(seconds=lease_seconds)
+
+
+# -- one batch: what the workers ask, what the ledger answers ---------------------------
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """After an attempt: `sent` (accepted), `failed` (attempt `attempt` of `chain` handed on
+    to a retry record or a dead letter) or `released` (given back unsent)."""
+
+    alert: AlertKey
+    state: Literal["sent", "failed", "released"]
+    chain: str = ""
+    attempt: int = 0
+    channel: str | None = None
+
+
+@dataclass
+class LedgerBatch:
+    outcomes: list[Outcome] = field(default_factory=list)
+    sources: list[tuple[str, ArticleRef]] = field(default_factory=list)
+    claims: list[ClaimRequest] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.outcomes) + len(self.sources) + len(self.claims)
+
+
+@dataclass
+class BatchResult:
+    claims: list[Claim]  # one per request, in order
+
+
+def unique_sources(
+    sources: list[tuple[str, ArticleRef]],
+) -> list[tuple[tuple[str, str], ArticleRef]]:
+    """A batch's sources once each, by (event, article): the order they are stored in."""
+    unique = {(event_id, ref.id): ref for event_id, ref in sources}
+    return sorted(unique.items(), key=lambda kv: kv[0])
+
+
+def gos(
+    granted: list[ClaimRequest],
+    refs: dict[str, list[tuple[str, str]]],
+    sent_before: set[tuple[str, str]],
+) -> dict[AlertKey, Go]:
+    """The claims granted, given each event's stored sources (article id, ref as JSON) and
+    the (subscription, event) pairs sent before: an update alert or not, and its sources."""
+    result: dict[AlertKey, Go] = {}
+    for r in granted:
+        others = [ref for a, ref in refs.get(r.alert.event_id, []) if a != r.first.id]
+        sources = [
+            r.first,
+            *map(ArticleRef.model_validate_json, others[: limits.MAX_ALERT_SOURCES - 1]),
+        ]
+        update_alert = (r.alert.subscription_id, r.alert.event_id) in sent_before
+        result[r.alert] = Go(update_alert and bool(r.alert.article_id), sources)
+    return result
+
+
+def answers(requests: list[ClaimRequest], outcome: dict[AlertKey, Claim]) -> list[Claim]:
+    """One answer per request, in order; the same alert asked twice in one batch gets its
+    answer once (the other asks again shortly)."""
+    results: list[Claim] = []
+    answered: set[AlertKey] = set()
+    for request in requests:
+        if request.alert in answered:
+            results.append(Busy(BUSY_POLL_SECONDS))
+            continue
+        answered.add(request.alert)
+        results.append(outcome.get(request.alert, Busy(BUSY_POLL_SECONDS)))
+    return results

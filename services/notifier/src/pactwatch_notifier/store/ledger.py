@@ -1,16 +1,17 @@
 """The delivery ledger and the sources seen per event, shared by every worker replica.
 
 The workers send their requests in batches (`worker/ledger.py`): one `apply` is one
-transaction with a handful of statements, whatever the batch holds: the outcomes (sent,
-failed, released), the new sources, the claims (one multi-row `INSERT … ON CONFLICT DO
-NOTHING RETURNING` for the new alerts; the rest read `FOR UPDATE` on PostgreSQL, decided by
-`claims.decide` and taken over in one `executemany`), and the sources of the claimed events.
-On SQLite the transaction is `BEGIN IMMEDIATE` (writers queue).
+transaction, whatever the batch holds: the outcomes (sent, failed, released), the new
+sources, the claims (new alerts inserted `ON CONFLICT DO NOTHING`, the rest decided by
+`claims.decide` and taken over) and the sources of the claimed events.
 
-The workers call `apply_async`, which runs the same statements without a thread: on
-PostgreSQL over an asyncio connection (psycopg's async mode, through SQLAlchemy's
-`run_sync`), so the event loop serves sends while a statement travels; on SQLite (a local
-file, no network to wait for) right on the event loop. A thread cost more than the batch:
+- PostgreSQL: one statement (`_ledger_pg.py`), so one round trip per batch; the workers'
+  `apply_async` sends it straight on psycopg's asyncio connection, so the event loop
+  serves sends while it travels.
+- SQLite: a handful of statements in a `BEGIN IMMEDIATE` transaction (writers queue), run
+  right on the event loop (a local file, no network to wait for).
+
+Neither uses a thread. A thread cost more than the batch:
 every time it or the loop let go of the GIL (each SQLite step, each socket write, each
 HMAC over a body) the other waited out a switch interval, which tripled the ledger's CPU
 per delivery (`bench/bench_notifier.py`, "cpu").
@@ -18,62 +19,40 @@ per delivery (`bench/bench_notifier.py`, "cpu").
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, select, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pactwatch_schemas import ArticleRef, limits
+from pactwatch_schemas import ArticleRef
 
 from ..db import delivery_ledger, event_sources, read_only
 from ..db.types import UtcDateTime
+from . import _ledger_pg as pg
 from ._base import dialect_insert, now
 from .claims import (
-    BUSY_POLL_SECONDS,
     SKIP,
     AlertKey,
+    BatchResult,
     Busy,
     Claim,
     ClaimRequest,
     Go,
+    LedgerBatch,
     LedgerRow,
+    Outcome,
+    answers,
     busy_for,
     decide,
+    gos,
     lease_end,
+    unique_sources,
 )
 
 _t = delivery_ledger
 _KEY = (_t.c.subscription_id, _t.c.event_id, _t.c.article_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """After an attempt: `sent` (accepted), `failed` (attempt `attempt` of `chain` handed on
-    to a retry record or a dead letter) or `released` (given back unsent)."""
-
-    alert: AlertKey
-    state: Literal["sent", "failed", "released"]
-    chain: str = ""
-    attempt: int = 0
-    channel: str | None = None
-
-
-@dataclass
-class LedgerBatch:
-    outcomes: list[Outcome] = field(default_factory=list)
-    sources: list[tuple[str, ArticleRef]] = field(default_factory=list)
-    claims: list[ClaimRequest] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.outcomes) + len(self.sources) + len(self.claims)
-
-
-@dataclass
-class BatchResult:
-    claims: list[Claim]  # one per request, in order
 
 
 def _key(alert: AlertKey) -> tuple[str, str, str]:
@@ -97,8 +76,9 @@ def _key_params(alert: AlertKey) -> dict[str, str]:
 
 
 class Ledger:
-    """The `delivery_ledger` and `event_sources` tables. `async_engine` (PostgreSQL) is
-    what `apply_async` uses; without it (SQLite) `apply_async` runs `apply` in place."""
+    """The `delivery_ledger` and `event_sources` tables. `async_engine` (PostgreSQL, in
+    autocommit mode) is what `apply_async` uses; without it (SQLite) `apply_async` runs
+    `apply` in place. The statements below are SQLite's; PostgreSQL's is `_ledger_pg`."""
 
     def __init__(self, engine: Engine, async_engine: AsyncEngine | None = None) -> None:
         self._engine = engine
@@ -141,8 +121,7 @@ class Ledger:
             .on_conflict_do_nothing(index_elements=["subscription_id", "event_id", "article_id"])  # type: ignore[attr-defined]
             .returning(*_KEY)
         )
-        existing = select(_t).where(_keys_in(_KEY, "keys"))
-        self._existing = existing.order_by(*_KEY).with_for_update() if self._postgres else existing
+        self._existing = select(_t).where(_keys_in(_KEY, "keys"))
         self._take = (
             update(_t)
             .where(_where_key())
@@ -168,8 +147,14 @@ class Ledger:
         self, batch: LedgerBatch, worker: str, lease_seconds: float, at: datetime | None = None
     ) -> BatchResult:
         """Everything in `batch`, in one transaction (see the module)."""
+        at = at or now()
         with self._engine.begin() as conn:
-            return self._apply(conn, batch, worker, lease_seconds, at or now())
+            if not self._postgres:
+                return self._apply(conn, batch, worker, lease_seconds, at)
+            statements = pg.statements(batch, worker, lease_seconds, at)
+            for params in statements.params:
+                answer = conn.exec_driver_sql(pg.STATEMENT, params).scalar_one()
+            return pg.result(statements, answer)
 
     async def apply_async(
         self, batch: LedgerBatch, worker: str, lease_seconds: float
@@ -177,8 +162,21 @@ class Ledger:
         """`apply` for the event loop (see the module): no thread."""
         if self._async_engine is None:
             return self.apply(batch, worker, lease_seconds)
-        async with self._async_engine.begin() as conn:
-            return await conn.run_sync(self._apply, batch, worker, lease_seconds, now())
+        statements = pg.statements(batch, worker, lease_seconds, now())
+        async with self._async_engine.connect() as conn:
+            raw: Any = (await conn.get_raw_connection()).driver_connection
+            try:
+                if len(statements.params) == 1:  # autocommit: the statement is the transaction
+                    answer = await _fetch(raw, statements.params[0])
+                else:
+                    async with raw.transaction():
+                        for params in statements.params:
+                            answer = await _fetch(raw, params)
+            except BaseException:
+                if raw.broken:  # a dropped connection: not back into the pool
+                    await conn.invalidate()
+                raise
+        return pg.result(statements, answer)
 
     async def close_async(self) -> None:
         if self._async_engine is not None:
@@ -227,12 +225,11 @@ class Ledger:
     def _add_sources(
         self, conn: Connection, sources: list[tuple[str, ArticleRef]], at: datetime
     ) -> None:
-        unique = {(event_id, ref.id): ref for event_id, ref in sources}
-        if unique:
-            rows = [
-                {"event_id": e, "article_id": a, "ref": ref.model_dump_json(), "seen_at": at}
-                for (e, a), ref in sorted(unique.items(), key=lambda kv: kv[0])
-            ]
+        rows = [
+            {"event_id": e, "article_id": a, "ref": ref.model_dump_json(), "seen_at": at}
+            for (e, a), ref in unique_sources(sources)
+        ]
+        if rows:
             conn.execute(self._add_source, rows)
 
     def _claims(
@@ -283,17 +280,8 @@ class Ledger:
                     outcome[alert] = SKIP
             if taken:
                 conn.execute(self._take, taken)
-        for alert, go in self._go(conn, [first[k] for k in keys if k in granted]).items():
-            outcome[alert] = go
-        results: list[Claim] = []
-        answered: set[AlertKey] = set()
-        for request in requests:
-            if request.alert in answered:  # the same alert twice in one batch: one of them
-                results.append(Busy(BUSY_POLL_SECONDS))
-                continue
-            answered.add(request.alert)
-            results.append(outcome.get(request.alert, Busy(BUSY_POLL_SECONDS)))
-        return results
+        outcome.update(self._go(conn, [first[k] for k in keys if k in granted]))
+        return answers(requests, outcome)
 
     def _go(self, conn: Connection, granted: list[ClaimRequest]) -> dict[AlertKey, Go]:
         """The claims granted: whether each is an update alert, and its sources."""
@@ -312,16 +300,14 @@ class Ledger:
         events = sorted({r.alert.event_id for r in granted})
         for event_id, article_id, ref in conn.execute(self._sources_of, {"events": events}).all():
             refs.setdefault(event_id, []).append((article_id, ref))
-        result: dict[AlertKey, Go] = {}
-        for r in granted:
-            others = [ref for a, ref in refs.get(r.alert.event_id, []) if a != r.first.id]
-            sources = [
-                r.first,
-                *map(ArticleRef.model_validate_json, others[: limits.MAX_ALERT_SOURCES - 1]),
-            ]
-            update_alert = (r.alert.subscription_id, r.alert.event_id) in sent_before
-            result[r.alert] = Go(update_alert and bool(r.alert.article_id), sources)
-        return result
+        return gos(granted, refs, sent_before)
+
+
+async def _fetch(raw: Any, params: dict[str, Any]) -> Any:
+    """Run the PostgreSQL statement on a psycopg asyncio connection: its JSON answer."""
+    cursor = await raw.execute(pg.STATEMENT, params)
+    found = await cursor.fetchone()
+    return found[0]
 
 
 def _keys_in(columns: tuple[Any, ...], name: str) -> Any:
