@@ -71,6 +71,9 @@ bench-classifier: install ## Classifier speed: classify() per core, and the serv
 bench-notifier: install ## Notifier speed: deliveries/s and p50/p99 latency vs a bare aiohttp POST loop (STORE=postgresql for the ledger on PostgreSQL)
 	$(BIN)/python bench/bench_notifier.py --store $(or $(STORE),sqlite)
 
+bench-ledger: install ## The delivery ledger alone: CPU and wall per batch on PostgreSQL and SQLite vs a bare SELECT 1
+	$(BIN)/python bench/bench_ledger.py
+
 bench-crawler: install ## Crawler speed: polls/s and CPU s per poll over 2,000 local feeds (90% 304) vs a bare httpx loop
 	$(BIN)/python bench/bench_crawler.py
 
@@ -89,4 +92,4 @@ kafka-stop: ## Stop the dev Kafka broker
 clean: ## Remove the virtualenv, Kafka jars and local data
 	rm -rf $(VENV) deploy/kafka/lib .data .demo
 
-.PHONY: help install system-deps dashboards k8s-render run test test-unit lint fmt eval eval-real bench bench-classifier bench-notifier bench-crawler bench-extract bench-filters kafka-start kafka-stop clean
+.PHONY: help install system-deps dashboards k8s-render run test test-unit lint fmt eval eval-real bench bench-classifier bench-notifier bench-ledger bench-crawler bench-extract bench-filters kafka-start kafka-stop clean

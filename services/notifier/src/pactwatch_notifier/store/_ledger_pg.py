@@ -1,7 +1,7 @@
 """A ledger batch on PostgreSQL as one statement: one round trip, one implicit transaction.
 
-Each part of the batch is a data-modifying CTE over arrays bound as parameters (`unnest`):
-the outcomes (`UPDATE … FROM unnest`), the new sources, the new claims (`INSERT … ON
+Each part of the batch is a data-modifying CTE over its rows, bound as one JSON parameter:
+the outcomes (`UPDATE … FROM json_to_recordset`), the new sources, the new claims (`INSERT … ON
 CONFLICT DO NOTHING RETURNING`), the existing rows of the other claims locked in key order
 (`SELECT … FOR UPDATE`: one lock order for every replica) and taken over where
 `claims.decide` would (`UPDATE … FROM locked`). The statement answers with one JSON value:
@@ -16,6 +16,7 @@ whose outcomes and claims share an alert runs as two statements in one transacti
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,35 +47,31 @@ STATEMENT = f"""
 WITH
 sent AS (
   UPDATE delivery_ledger d SET state = 'sent', channel = u.chan, {_DONE}
-  FROM unnest(%(s_sub)s::text[], %(s_ev)s::text[], %(s_art)s::text[], %(s_chan)s::text[])
-    AS u(sub, ev, art, chan)
+  FROM json_to_recordset(%(sent)s::json) AS u(sub text, ev text, art text, chan text)
   WHERE {_KEYS}
 ),
 failed AS (  -- never over a `sent`: a late failure changes nothing then
   UPDATE delivery_ledger d
   SET state = 'failed', chain = u.chain, attempt = u.attempt, channel = u.chan, {_DONE}
-  FROM unnest(%(f_sub)s::text[], %(f_ev)s::text[], %(f_art)s::text[], %(f_chain)s::text[],
-              %(f_attempt)s::int[], %(f_chan)s::text[])
-    AS u(sub, ev, art, chain, attempt, chan)
+  FROM json_to_recordset(%(failed)s::json)
+    AS u(sub text, ev text, art text, chain text, attempt int, chan text)
   WHERE {_KEYS} AND d.state <> 'sent'
 ),
 released AS (  -- only the holder's own claims
   UPDATE delivery_ledger d SET state = 'released', {_DONE}
-  FROM unnest(%(r_sub)s::text[], %(r_ev)s::text[], %(r_art)s::text[]) AS u(sub, ev, art)
+  FROM json_to_recordset(%(released)s::json) AS u(sub text, ev text, art text)
   WHERE {_KEYS} AND d.state = 'claimed' AND d.claimed_by = %(worker)s
 ),
 added AS (
   INSERT INTO event_sources (event_id, article_id, ref, seen_at)
   SELECT ev, art, ref, %(at)s
-  FROM unnest(%(a_ev)s::text[], %(a_art)s::text[], %(a_ref)s::text[]) WITH ORDINALITY
-    AS u(ev, art, ref, n)
-  ORDER BY n
+  FROM json_to_recordset(%(sources)s::json) AS u(ev text, art text, ref text)
+  ORDER BY ev, art
   ON CONFLICT (event_id, article_id) DO NOTHING
 ),
 req AS (
-  SELECT * FROM unnest(%(c_sub)s::text[], %(c_ev)s::text[], %(c_art)s::text[],
-                       %(c_chain)s::text[], %(c_attempt)s::int[])
-    AS u(sub, ev, art, chain, attempt)
+  SELECT * FROM json_to_recordset(%(claims)s::json)
+    AS u(sub text, ev text, art text, chain text, attempt int)
 ),
 new AS (
   INSERT INTO delivery_ledger
@@ -107,25 +104,18 @@ SELECT json_build_object(
       sub, ev, art, state, claimed_by, lease_until, row_chain, row_attempt)), '[]') FROM locked),
   'sources', (SELECT coalesce(json_agg(json_build_array(event_id, article_id, ref) ORDER BY id),
                               '[]')
-              FROM event_sources WHERE event_id = ANY(%(c_ev)s::text[])),
+              FROM event_sources WHERE event_id IN (SELECT ev FROM req)),
   'sent_before', (SELECT coalesce(json_agg(json_build_array(subscription_id, event_id)), '[]')
                   FROM (SELECT DISTINCT subscription_id, event_id FROM delivery_ledger
                         WHERE state = 'sent' AND (subscription_id, event_id) IN
-                          (SELECT * FROM unnest(%(p_sub)s::text[], %(p_ev)s::text[]))) p)
+                          (SELECT sub, ev FROM req WHERE art <> '')) p)
 )
 """
 
-_EMPTY: dict[str, list[Any]] = {
-    name: []
-    for name in (
-        *("s_sub", "s_ev", "s_art", "s_chan"),
-        *("f_sub", "f_ev", "f_art", "f_chain", "f_attempt", "f_chan"),
-        *("r_sub", "r_ev", "r_art"),
-        *("a_ev", "a_art", "a_ref"),
-        *("c_sub", "c_ev", "c_art", "c_chain", "c_attempt"),
-        *("p_sub", "p_ev"),
-    )
-}
+#: Each part's rows as one JSON parameter (`json_to_recordset`): one string to send, built
+#: by the json module's C encoder (psycopg dumping list parameters as arrays cost more).
+_PARTS = ("sent", "failed", "released", "sources", "claims")
+_NONE = dict.fromkeys(_PARTS, "[]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,38 +131,31 @@ class Statements:
 
 def statements(batch: LedgerBatch, worker: str, lease_seconds: float, at: datetime) -> Statements:
     """The batch as arrays, one per column of each part."""
-    parts: dict[str, list[tuple[Any, ...]]] = {"sent": [], "failed": [], "released": []}
+    rows: dict[str, list[dict[str, Any]]] = {"sent": [], "failed": [], "released": []}
     for o in _one_outcome_each(batch.outcomes):
-        row: tuple[Any, ...] = (o.alert.subscription_id, o.alert.event_id, o.alert.article_id)
+        row: dict[str, Any] = _key(o.alert)
         if o.state == "sent":
-            row += (o.channel,)
+            row["chan"] = o.channel
         elif o.state == "failed":
-            row += (o.chain, o.attempt, o.channel)
-        parts[o.state].append(row)
-    sources = [(e, a, ref.model_dump_json()) for (e, a), ref in unique_sources(batch.sources)]
-    writes = (
-        _columns(parts["sent"], "s_sub", "s_ev", "s_art", "s_chan")
-        | _columns(parts["failed"], "f_sub", "f_ev", "f_art", "f_chain", "f_attempt", "f_chan")
-        | _columns(parts["released"], "r_sub", "r_ev", "r_art")
-        | _columns(sources, "a_ev", "a_art", "a_ref")
-    )
+            row |= {"chain": o.chain, "attempt": o.attempt, "chan": o.channel}
+        rows[o.state].append(row)
+    sources = [
+        {"ev": e, "art": a, "ref": ref.model_dump_json()}
+        for (e, a), ref in unique_sources(batch.sources)
+    ]
+    writes = {name: json.dumps(part) for name, part in rows.items()} | {
+        "sources": json.dumps(sources)
+    }
     first: dict[AlertKey, ClaimRequest] = {}
     for request in batch.claims:
         first.setdefault(request.alert, request)
-    keys = sorted(first)
-    requested = [
-        (k.subscription_id, k.event_id, k.article_id, first[k].chain, first[k].attempt)
-        for k in keys
-    ]
-    pairs = sorted({(k.subscription_id, k.event_id) for k in keys if k.article_id})
-    claims = _columns(requested, "c_sub", "c_ev", "c_art", "c_chain", "c_attempt") | _columns(
-        pairs, "p_sub", "p_ev"
-    )
+    requested = [_key(k) | {"chain": first[k].chain, "attempt": first[k].attempt} for k in first]
+    claims = {"claims": json.dumps(requested)}
     fixed = {"worker": worker, "until": lease_end(at, lease_seconds), "at": at}
     if {o.alert for o in batch.outcomes}.isdisjoint(first):
-        params = [_EMPTY | writes | claims | fixed]
+        params = [_NONE | writes | claims | fixed]
     else:  # one row written twice: not in one statement (see the module)
-        params = [_EMPTY | writes | fixed, _EMPTY | claims | fixed]
+        params = [_NONE | writes | fixed, _NONE | claims | fixed]
     return Statements(params, batch, first, at)
 
 
@@ -225,9 +208,8 @@ def _one_outcome_each(outcomes: list[Outcome]) -> list[Outcome]:
     return [final[k] for k in sorted(final)]
 
 
-def _columns(rows: list[tuple[Any, ...]], *names: str) -> dict[str, list[Any]]:
-    """Rows as one array per column (what `unnest` takes)."""
-    return {name: [row[i] for row in rows] for i, name in enumerate(names)}
+def _key(alert: AlertKey) -> dict[str, Any]:
+    return {"sub": alert.subscription_id, "ev": alert.event_id, "art": alert.article_id}
 
 
 def _locked_row(found: list[Any]) -> tuple[AlertKey, LedgerRow]:
