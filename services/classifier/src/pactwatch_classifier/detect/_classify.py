@@ -33,6 +33,7 @@ from ._parties import person as titled_person
 from ._places import find_locations, is_place
 from ._script import original_spelling, to_simplified
 from ._sectors import find_sectors
+from ._self_en import article_names
 from ._slots_en import located
 from ._text import MAX_TEXT_CHARS, Layout, layout, lower_same_length, sanitize, words
 
@@ -105,6 +106,7 @@ def classify(
         cache(lambda: _lead_parties(text, lay)),
         cache(lambda: dateline_places(text)),
         cache(lambda: read_alliances(title, [text[s:e] for s, e in lay.sentences])),
+        cache(lambda: article_names(title, text, lay)),
     )
     candidates = _candidates(title, text, lowered, lay, scan, ctx)
     if not candidates:

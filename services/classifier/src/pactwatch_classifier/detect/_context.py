@@ -9,6 +9,7 @@ from functools import cache
 
 from . import _lexicon as lx
 from ._founders_en import NO_ALLIANCES, Alliances
+from ._self_en import Named
 
 # A year is a run of exactly four digits starting "19" or "20"; finding digit runs and
 # filtering them is several times faster than the equivalent lookaround regex
@@ -41,6 +42,13 @@ class Context:
     dateline: Callable[[], frozenset[str]] = frozenset
     # The alliances an English article names and their listed members, read on first use.
     alliance: Callable[[], Alliances] = lambda: NO_ALLIANCES
+    # The English article's names with their counts, for "our city" (`_self_en`).
+    named: Callable[[], tuple[Named, ...]] = tuple
+
+    @property
+    def names(self) -> tuple[Named, ...]:
+        """The organisations and bare names the article uses, with how often (first use)."""
+        return self.named()
 
     @property
     def datelines(self) -> frozenset[str]:
@@ -176,6 +184,7 @@ def build(
     lead: Callable[[], tuple[str, ...]] = tuple,
     dateline: Callable[[], frozenset[str]] = frozenset,
     alliance: Callable[[], Alliances] = lambda: NO_ALLIANCES,
+    named: Callable[[], tuple[Named, ...]] = tuple,
 ) -> Context:
     sports_words = scan.context_words.get(lx.SPORTS, set())
     ref_year = published_year
@@ -194,4 +203,5 @@ def build(
         local=cache(lambda: _local(title, text)),
         dateline=dateline,
         alliance=alliance,
+        named=named,
     )

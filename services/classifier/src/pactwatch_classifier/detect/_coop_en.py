@@ -13,6 +13,7 @@ from . import _slots_en as slots
 from ._candidate import Candidate
 from ._context import Context
 from ._entities import Entity, Token, entities
+from ._self_en import with_self
 from ._words_en import MODAL_BEFORE, NEGATION_BEFORE, names, tok_at
 
 _LAUNCH = re.compile(
@@ -36,7 +37,9 @@ _COOP_WORD = re.compile(
 )
 _PARTNER = re.compile(
     r"\b(?:partner(?:ed|s|ing)? (?:up )?with|team(?:ed|s|ing)? (?:up\b|with)|"
-    r"join(?:ed|s|ing)? (?:forces\b|with)|"
+    # "joined with A to launch ...": a step taken together ("joined with fans for a song" is not)
+    r"join(?:ed|s|ing)? (?:forces\b|with\b(?=[^.;]{0,80}?\bto (?:launch|create|form|set up|"
+    r"establish|start|develop|build|fund|open|run|offer|provide)\b))|"
     r"collaborat(?:ed|es|ing) with|co-?operat(?:ed|es|ing) with|(?:announc|form|forg|"
     r"establish|launch|strik|struck|enter|build|built|unveil|expand|deepen|renew|extend|"
     r"upgrad)(?:ed|es|s|ing|e)? (?:into )?(?:a |an |the |their |its )?(?:[\w“”\"'$-]+ ){0,4}"
@@ -54,13 +57,20 @@ _INTENT = re.compile(
     r"seek(?:s|ing)?|sought|reached (?:a |an )?(?:consensus|agreement)|"
     r"attach(?:es|ed|ing)? (?:great |high |much )?importance to)\b"
     r"(?:\W+\w+){0,10}?\W+(?:co-?operat\w*|collaborat\w*|partnership|work(?:ing)? together|"
-    r"joint(?:ly)?)"
+    r"joint(?:ly)?|sister[- ]cit(?:y|ies)|twin(?:ning|ned)? (?:cit|town))"
 )
 _DISCUSS = re.compile(
     r"\b(?:discuss(?:ed|es|ing|ions?)?|talks?|exchanged? views|exchanges? on|"
     r"consult(?:ed|ations?)?|"
     r"explor(?:e|ed|es|ing)|negotiat(?:e|ed|es|ing|ions?)|dialogue)\b(?:\W+\w+){0,8}?\W+"
     r"(?:co-?operat\w*|collaborat\w*|partnership)"
+)
+# "are wrapping up the details of a sisterhood agreement": an agreement in the making.
+_PREPARING = re.compile(
+    r"\b(?:wrapp(?:ing|ed) up|wraps? up|finali[sz](?:ing|es?)|draft(?:ing|s)?|work(?:ing|s)? on|"
+    r"hammer(?:ing|s)? out|iron(?:ing|s)? out|prepar(?:ing|es?))\s+(?:the\s+)?(?:(?:details|terms|"
+    r"text) of\s+)?(?:a|an|the|their)\s+(?:[\w-]+\s+){0,3}(?:agreements?|pacts?|mous?|"
+    r"memorand(?:um|a)|accords?)\b"
 )
 _DESCRIPTIVE = re.compile(r",\s*jointly \w+ by\b")
 _VISITED = re.compile(r"\b(?:visit(?:ed|s|ing)?|paid a visit|delegation|toured|inspected)\b")
@@ -113,6 +123,11 @@ def cooperation(
             else:
                 cameo, strength = ("061" if economic else "060"), 0.8
             anchor = partner.start()
+    if not cameo and ("agreement" in lowered or "pact" in lowered or "mou" in lowered):
+        preparing = _PREPARING.search(lowered)
+        if preparing and not NEGATION_BEFORE.search(lowered, 0, preparing.start()):
+            cameo, strength = ("031" if economic else "030"), 0.6
+            anchor = preparing.start()
     if not cameo and intent_from_sign:
         cameo, strength = ("031" if economic else "030"), 0.6
     if not cameo and (ctx.meeting or _VISITED.search(lowered) or _HOSTED.search(lowered)):
@@ -143,6 +158,8 @@ def cooperation(
     if not core:
         core = slots.between(toks, ents)
     core_names = names(core)
+    if anchor >= 0 and len(core_names) < 2:
+        core_names = with_self(sentence, lowered, anchor, ctx, core_names) or core_names
     parties = core_names or names(slots.fallback(toks, ents))
     if not core_names and cameo in _TALK_CODES and ctx.lead_parties:
         # A visit's parties are its hosts and visitors, named in the lead.

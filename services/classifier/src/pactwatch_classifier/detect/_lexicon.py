@@ -49,6 +49,8 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
     *((w, COOP, True) for w in ("sister-city", "twin city", "twinning", "join forces")),
     *((w, COOP, True) for w in ("joined forces", "joins forces", "team up", "teamed up")),
     ("teams up", COOP, True),
+    # "joined with A to launch ...", "a sisterhood pact"
+    *((w, COOP, True) for w in ("joined with", "joins with", "sisterhood")),
     *((w, COOP, True) for w in ("work together", "working together", "worked together")),
     # Chinese signing and cooperation triggers
     *((w, ZH_SIGN, False) for w in ("签约", "签署", "签订", "签定", "签下", "缔结", "签字")),

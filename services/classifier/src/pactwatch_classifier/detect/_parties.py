@@ -21,7 +21,7 @@ from ._names_zh import is_bare_person, is_person, split_names
 from ._places import is_place
 from ._sides_zh import abbreviation_pair
 from ._text import words
-from ._vocab_en import ORG_WORDS
+from ._vocab_en import ORG_WORDS, PINYIN
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -253,11 +253,17 @@ def _en_one(name: str) -> str | None:
     bare = [t.strip("().,").lower() for t in tokens]
     if _EN_AGREEMENT_START.match(name) or bare[-1] in _EN_AGREEMENT_HEAD:
         return None
-    if len(tokens) == 1 and (bare[0] in _EN_GENERIC or bare[0].endswith("ing")):
+    if len(tokens) == 1 and (bare[0] in _EN_GENERIC or _participle(bare[0], name)):
         return None
     if all(b in _EN_GENERIC for b in bare):
         return None
     return name
+
+
+def _participle(bare: str, name: str) -> bool:
+    """ "Following", "Representing": a capitalised verb form, not a name; "Nanjing" and
+    "Kunming" end the same way but are places (a pinyin city name)."""
+    return bare.endswith("ing") and not is_place(name) and PINYIN.fullmatch(bare) is None
 
 
 _EN_AND = re.compile(r"\s+(?:and|&)\s+(?=[A-Z])")

@@ -26,9 +26,11 @@ from . import _slots_en as slots
 from ._candidate import Candidate
 from ._context import Context
 from ._coop_en import cooperation
+from ._each_en import each_counterpart, signers_listed
 from ._entities import Entity, Token, entities
 from ._named_en import agreement_sides
-from ._parties import clean, gate
+from ._parties import clean
+from ._self_en import with_self
 from ._words_en import MODAL_BEFORE, NEGATION_BEFORE, names, tok_at
 
 _SIGN_VERB = re.compile(
@@ -159,11 +161,14 @@ def analyse(
                     for k, p in enumerate(pairs)
                 ]
                 continue
-            each = _each_counterpart(lowered, toks or [], ents, verb_start)
+            each = each_counterpart(lowered, toks or [], ents, verb_start) or signers_listed(
+                lowered, toks or [], ents, verb_start
+            )
             if each:  # "signed MoUs with A, B and C": one with each
+                # each counterpart after the first is a further signing, not a restatement
                 found += [
-                    Candidate("signing", "057", 0.9, p, p, explicit=True, new=bool(found))
-                    for p in each
+                    Candidate("signing", "057", 0.9, p, p, explicit=True, new=bool(found) or k > 0)
+                    for k, p in enumerate(each)
                 ]
                 continue
             core, parties = _signing_parties(toks or [], ents, verb_start)
@@ -178,9 +183,18 @@ def analyse(
                 sides = agreement_sides(sentence, toks or [], ents, len(core))
                 if sides:
                     core = parties = list(dict.fromkeys([*core, *sides]))
-            if not core and (not explicit or _QUANTIFIED.search(lowered, 0, verb_start)):
+            if len(core) < 2:
+                # "our city signed ... with A": the side the article names elsewhere
+                resolved = with_self(sentence, lowered, verb_start, ctx, core)
+                if resolved:
+                    core = parties = resolved
+            ceremony = lowered.startswith("signing ceremon", verb_start)
+            if not core and (
+                not explicit or ceremony or _QUANTIFIED.search(lowered, 0, verb_start)
+            ):
                 # An umbrella mention ("witnessed the signing", "A total of 66 projects ...
-                # were signed at X"): names nearby are witnesses or venues, not parties.
+                # were signed at X", "the signing ceremony of projects, Annual Meeting of X"):
+                # names nearby are witnesses, venues or the forum, not parties.
                 parties = []
             if (ctx.scam or ctx.earnings) and len(core) < 2:
                 continue
@@ -256,38 +270,6 @@ def _signing(lowered: str) -> list[tuple[str, int, bool]]:
             continue
         verdicts.append(("signed", start, explicit))
     return verdicts
-
-
-_PLURAL_OBJECT = re.compile(
-    r"^\W*(?:\w+\s+){0,4}?(?:agreements|contracts|mous|memoranda|memorandums|deals|pacts|"
-    r"letters of intent|accords)\b[^.;]{0,60}?\bwith\b|^[^.;]{0,160}?\brespectively\b"
-    # "signed a contract with A, and a framework agreement with B": one agreement each
-    r"|^[^.;]{0,120}?\bwith\b[^.;]{1,80}?,?\s+and\s+(?:an?\s+)?(?:(?!(?:sign|ink|seal)\w*\b)[\w-]+\s+){0,5}?"
-    r"(?:agreements?|contracts?|mous?|memorand(?:ums?|a)|letters? of intent|deals?)\b"
-    r"[^.;]{0,40}?\bwith\b"
-)
-
-
-def _each_counterpart(
-    lowered: str, toks: list[Token], ents: list[Entity], verb_start: int
-) -> list[list[str]]:
-    """ "A signed friendship agreements with B, C and D": A × B, A × C, A × D (a plural
-    object, or "respectively", distributes the counterparts)."""
-    after = lowered[verb_start:]
-    verb_end = after.find(" ")
-    if verb_end < 0 or _PLURAL_OBJECT.match(after[verb_end:]) is None:
-        return []
-    verb_tok = tok_at(toks, verb_start)
-    subject = names(slots.subject(toks, ents, verb_tok))
-    others = names(slots.after_word(toks, ents, frozenset({"with"}), verb_tok, 25))
-    others += names(slots.more_with(toks, ents, verb_tok))
-    # "with A and B" read as one name ("Northgate College London and Skills Partners
-    # Development Corporation"): the gate's split gives one counterpart each.
-    others = [p for o in others for p in (gate(o) if " and " in o else (o,))]
-    others = [o for o in dict.fromkeys(others) if o not in subject]
-    if len(others) < 2:
-        return []
-    return [[*subject[:1], other] for other in others]
 
 
 _SIGNED_FOR = re.compile(

@@ -249,7 +249,7 @@ def after_word(
                 m += 1
             idx = entity_starting_at(entities, m)
             steps = 0
-            while idx < 0 and steps < 3 and m < len(toks) and _descriptor(toks, m):
+            while idx < 0 and steps < 4 and m < len(toks) and _descriptor(toks, m):
                 m += 1
                 steps += 1
                 idx = entity_starting_at(entities, m)
