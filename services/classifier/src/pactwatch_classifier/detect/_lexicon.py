@@ -56,7 +56,7 @@ _ENTRIES: tuple[tuple[str, str, bool], ...] = (
     *((w, ZH_SIGN, False) for w in ("签约", "签署", "签订", "签定", "签下", "缔结", "签字")),
     ("洽签", ZH_SIGN, False),  # "与菲律宾软件协会洽签 MOU" (negotiated and signed)
     *((w, ZH_COOP, False) for w in ("合作", "揭牌", "携手", "共建", "联盟", "结好", "友好城市")),
-    *((w, ZH_COOP, False) for w in ("战略伙伴", "合作伙伴", "联合成立", "联合打造")),
+    *((w, ZH_COOP, False) for w in ("战略伙伴", "合作伙伴", "联合成立", "联合打造", "共同打造")),
     # The same in traditional characters, for the prefilter only: an article that passes it
     # is read in simplified characters (`_script`).
     *((w, ZH_SIGN, False) for w in ("簽約", "簽署", "簽訂", "簽定", "簽下", "締結", "簽字")),

@@ -128,6 +128,22 @@ def same_party(a: str, b: str) -> bool:
     return ka is not None and ka == kb
 
 
+_ADMIN_END = re.compile(r"(?:市|省|县|区|州|镇|乡|盟|旗|政府|委|局|厅|办|署|部|处)$")
+_GOVERNMENT_END = re.compile(r"(?:人民政府|省政府|市政府|县政府|区政府|省|市|县)$")
+
+
+def _named_after(a: str, b: str) -> bool:
+    """青川省政府 and 青川钢铁, 北行青川省分行: one name is a place or its government, the
+    other a body that only carries the place in its name (a company, a bank's branch), so
+    a signing between them is not the place's own (a district or department may be)."""
+    na, nb = normalise_party(a), normalise_party(b)
+    if na == nb or not _HAN.search(a):
+        return False
+    (place, short), (other, _) = sorted(((a, na), (b, nb)), key=lambda pair: len(pair[1]))
+    government = is_place(short) or _GOVERNMENT_END.search(place) is not None
+    return government and _ADMIN_END.search(other) is None
+
+
 def _abbreviates(short: str, long_: str) -> bool:
     """ "招标集团" for 福建省招标采购集团, "仪科中心" for 仪器科技研究中心: the short form keeps
     the long one's characters in order and its suffix. 南京大学 is not short for 南京工业大学:
@@ -142,8 +158,12 @@ def _contains(longer: str, shorter: str) -> bool:
     return normalise_party(shorter) in normalise_party(longer)
 
 
-def covers(small: list[str], large: list[str]) -> bool:
-    return all(any(same_party(p, q) for q in large) for p in small)
+def covers(small: list[str], large: list[str], *, bodies: bool = False) -> bool:
+    """Every party of `small` is one of `large` (with `bodies`, a body named after a place
+    is not that place: two signings, not one)."""
+    return all(
+        any(same_party(p, q) and not (bodies and _named_after(p, q)) for q in large) for p in small
+    )
 
 
 def overlaps(a: list[str], b: list[str]) -> bool:
@@ -160,7 +180,7 @@ def _joins(event: Event, cand: Candidate) -> bool:
             return not cand.new and (close or event.headline_only)
         return not cand.new and (close or cand.restates or cand.headline or event.headline_only)
     small, large = sorted((cand.parties, event.parties), key=len)
-    if covers(small, large):
+    if covers(small, large, bodies=cand.type == "signing"):
         return True
     if cand.new:
         return False

@@ -22,13 +22,14 @@ from ._places import is_place
 from ._sides_zh import abbreviation_pair
 from ._text import words
 from ._vocab_en import ORG_WORDS, PINYIN
+from ._words_zh import DISCIPLINE
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 # --- Chinese ------------------------------------------------------------------------------
 _ZH_TITLE = re.compile(
     r"(?:市委|区委|县委|省委|党委|党组)?(?:常务|执行)?副?(?:书记|市长|区长|县长|省长|州长|镇长|主任|总理|首相|总统|大使|总领事|领事|议长|"
-    r"局长|厅长|部长|校长|院长|会长|董事长|总经理|总裁|经理|主席|秘书长|行长|总工程师|指挥长|领队|"
+    r"局长|厅长|部长|校长|院长|所长|会长|董事长|总经理|总裁|经理|主席|秘书长|行长|总工程师|指挥长|领队|"
     r"副市|常委|先生|女士|教授|博士|院士|助理|记者|代表团|一行)"
 )
 _ZH_REPRESENTS = re.compile(r"^.{0,30}?(?:分别)?代表")
@@ -105,7 +106,8 @@ _ZH_JOINT_OBJECT = re.compile(
 )
 # A department without its government ("规划局", "住建委", "理学院"): part of a party.
 _ZH_SUBUNIT = re.compile(
-    r"^(?:市|区|县|省)?\S{2}(?:局|委|办|处)$|^\S{1,2}(?:学院|学部|系)$|"
+    r"^(?:市|区|县|省)?\S{2}(?:局|委|办|处)$|^\S{1,2}(?:学部|系)$|^\S?学院$|"
+    r"^" + DISCIPLINE + r"学院$|"
     r"^(?:学校|学院|大学|公司|集团)\S{2,4}(?:处|部|办|室)$"  # "学院科研处": a unit of "the college"
 )
 # A plan, strategy or system is what a party has, not a party.
@@ -141,8 +143,11 @@ def _zh_one(name: str) -> list[str]:
         name = name[represents.end() :]
     title = _ZH_TITLE.search(name)
     if title is not None:  # "中建三局副总经理罗宏" → 中建三局; "副校长毛君" → nothing
+        head = name[title.start() :].lstrip("副常务执行")
         name = name[: title.start()]
-        if is_person(name):
+        # "江科院院长", "临港所副所长": the head of the body just named, so the name before
+        # the title is the body's short name, even when it reads like a person's (江科院)
+        if is_person(name) and not (name[-1] in "院所" and head.startswith(name[-1] + "长")):
             return []
     runs = name.split()
     if len(runs) > 1 and not any(_HAN.search(r) for r in runs[:-1]):

@@ -156,13 +156,15 @@ def _analyse(
                 continue
             each = respectively(sentence, verb) or listed_pairs(sentence, verb)
             if each:  # "A分别与B、C签约": one signing with each
-                found += [Candidate("signing", "057", 0.9, p, p, new=bool(found)) for p in each]
+                found += [
+                    Candidate("signing", "057", 0.9, p, p, new=new or bool(found)) for p in each
+                ]
                 continue
             # The title of the agreement signed names its parties better than the people
             # who signed it ("钟山与乔博签署了《中国商务部与澳大利亚外交贸易部…》").
             titled = re.match(r"..(?:了|下)?", sentence[verb:]).end()  # type: ignore[union-attr]
             core = signing_parties(sentence, verb)
-            if len(core) < 2 or _SIGNATORIES.search(clause):
+            if len(clean(core)) < 2 or _SIGNATORIES.search(clause):  # "公司与B": one side
                 core = title_pair(sentence[verb + titled :]) or core
             umbrella = _BATCH.search(sentence[max(0, verb - 20) : verb + 20]) is not None
             if not clean(core) and _COUNTED_LIST.match(sentence, verb):
@@ -213,6 +215,7 @@ def _signing(sentence: str) -> list[tuple[str, int]]:
         elif verb != "签约" and not (
             _NOUN_AFTER.search(after[:25])
             or _NOUN_BEFORE.search(before)
+            or _LONG_TITLE.match(sentence, end)  # "签署了《A市人民政府、B集团股份有限公司…协议》"
             or _NAMED_COUNT.match(sentence, start)  # "签订了A、B以及C等3个子协议"
         ):
             continue
@@ -238,6 +241,8 @@ def _signing(sentence: str) -> list[tuple[str, int]]:
     return verdicts
 
 
+# A title that names both sides in full runs past the window before its agreement noun.
+_LONG_TITLE = re.compile(r"[了下]?《[^《》]{20,80}?(?:协议|合同|备忘录|意向书|协定)(?:书)?》")
 _NAMED_COUNT = re.compile(
     r"..[了下]?([^，。；：]{4,120}?)等([2-9]|[两二三四五六七八九])[个项份](?:子|合作)?"
     r"(?:协议|合同|备忘录|意向书)"

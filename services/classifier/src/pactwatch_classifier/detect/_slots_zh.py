@@ -41,10 +41,14 @@ _BAD_PARTY = re.compile(
 )
 # 和 inside 共和国 joins nothing: "中华人民共和国澳门特别行政区" is one name.
 _PARTY_SPLIT = re.compile(r"、|及|以及|(?<!共)和(?!国)")
+# "丰远县县长": the county, not "丰远县县" (a doubled 县 before 长 ends no name; 云岭省长川市
+# still does); "江科院院长", "临港所所长": the body whose head is named.
 ORG = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|公司|集团|银行|大学|学院|研究院|研究所|医院|人民政府|"
     r"政府|管委会|委员会|中心|商会|协会|联合会|总会|基金|高新区|开发区|经开区|新区|园区|产业园|实验室|自治州|"
-    r"区(?![域别块内])|市(?![场民委级值面政内外])|县(?![域级])|省(?![级委内钱]))"
+    r"区(?![域别块内]|(?<=区区)长)|市(?![场民委级值面政内外]|(?<=市市)长)|县(?![域级]|(?<=县县)长)|"
+    r"省(?![级委内钱]|(?<=省省)长)|"
+    r"院(?=(?:常务)?副?院长)|所(?=副?所长))"
 )
 # "在X的支持下", "在X与Y的见证下" are not venues, but X is still no signing party; only
 # "在X与Y签署" style clauses make a name after 在 a party.
@@ -64,6 +68,7 @@ _DEAL_PAIR = re.compile(
 
 
 _TITLE = re.compile(r"《([^《》]{4,80})》")
+_CUT_TITLE = re.compile(r"》\s*《([^《》]{10,80})$")
 _DEAL_WORD = re.compile(r"签约|签署|签订|签下|项目|专案|协议|合同|备忘录|意向书")
 _TITLE_PAIR = re.compile(
     r"^(.{2,30}?)(?:与|(?<!共)和(?!国)|同)(.{2,30}?)(?:关于|合作|战略|框架|学术|交流|备忘录|协议)"
@@ -77,6 +82,9 @@ def titled_deals(sentence: str) -> list[tuple[str, list[str]]]:
     titles = _TITLE.findall(sentence)
     if len(titles) < 2:
         return []
+    cut = _CUT_TITLE.search(sentence, len(sentence) - 81)
+    if cut is not None:  # the page cut off in the last title of the list: still one named
+        titles.append(cut.group(1))
     named = [(title, title_parties(title)) for title in titles]
     if not any(parties for _, parties in named):
         return []
@@ -107,9 +115,14 @@ def title_parties(title: str) -> list[str]:
 
 
 def title_pair(text: str) -> list[str]:
-    """The two parties an agreement title names ("《A与B关于…的协议》"), or []."""
+    """The two parties an agreement title names ("《A与B关于…的协议》", "《A、B战略合作
+    框架协议》"), or []."""
     title = _TITLE.match(text)
-    match = _TITLE_PAIR.match(title.group(1)) if title is not None else None
+    match = (
+        _TITLE_PAIR.match(title.group(1)) or _TITLE_LIST.match(title.group(1))
+        if title is not None
+        else None
+    )
     if match is None:
         return []
     pair = split_parties(match.group(1)) + split_parties(match.group(2))
@@ -238,6 +251,13 @@ def respectively(sentence: str, verb: int) -> list[list[str]]:
         left = split_parties(LEAD.split(clause[:split])[-1])
         right = split_parties(clause[split + 1 : -2])
         return [[*left[:1], r] for r in right] if len(right) >= 2 else []
+    if at < 0 and _EACH_OF_KIND.search(clause) and not _JOINT.search(sentence):
+        # "A还与B、C、D等重点企业签署了银企合作协议": one agreement with each of a kind
+        joint = _PAIR_CONNECTOR.search(clause)
+        if joint is not None:
+            left = split_parties(LEAD.split(clause[: joint.start()])[-1])
+            right = split_parties(_TRAIL.sub("", clause[joint.end() :]))
+            return [[*left[:1], r] for r in right] if len(right) >= 3 and left else []
     if at < 0:
         return []
     left = split_parties(LEAD.split(clause[:at])[-1])
@@ -252,6 +272,10 @@ def respectively(sentence: str, verb: int) -> list[list[str]]:
     return []
 
 
+_EACH_OF_KIND = re.compile(
+    r"、[^、]{2,30}等(?:重点|骨干|龙头|知名|大型|多家|\d+家)?(?:企业|银行|高校|院校)$"
+)
+_JOINT = re.compile(r"共同|联合|三方|四方|多方|一起")
 _GENERIC_SIDE = re.compile(r"^(?:相关|有关|各|多家|一批)?(?:企业|单位|机构|客商|公司|投资方)$")
 _OBJECT_ORG = re.compile(
     r"^(.{2,24}?(?:集团(?:股份)?有限公司|股份有限公司|有限责任公司|有限公司|公司|集团|大学|研究院|研究所))"
@@ -269,14 +293,19 @@ def _named_objects(sentence: str, verb: int, count: int) -> list[str]:
     return [m.group(1) for m in orgs if m is not None] if all(orgs) else []
 
 
-# "新华社澳门3月29日电(记者 王晨曦)澳门特区政府与…": the wire's dateline and byline.
+# "新华社澳门3月29日电(记者 王晨曦)澳门特区政府与…": the wire's dateline and byline (or a
+# space after 电 without one).
 # "【某报4月18日报导】(中央社记者某某台北十八日电)": a bracketed byline ends with the wire's 电.
 _DATELINE_LEAD = re.compile(
-    r"^[^（(]{0,12}?(?:电|讯)\s*[（(][^）)]{0,20}[）)]|^.{0,40}(?:电|讯|报导|报道)\s*[】)）]"
+    r"^[^（(]{0,12}?(?:电|讯)\s*[（(][^）)]{0,20}[）)]|^.{0,40}(?:电|讯|报导|报道)\s*[】)）]|"
+    r"^[^（(\s]{0,12}?(?:电|讯)\s+"
 )
 
 
 _QUOTED_DEAL = re.compile(r"[“「][^“”「」]{2,30}(?:协议|备忘录|合同|意向书|项目)[”」]$")
+
+
+_LONG_VENUE = re.compile(r"(?<=..)(?:在(?!线)|于)[^，。；]{16,}$")
 
 
 def signing_parties(sentence: str, verb: int) -> list[str]:
@@ -295,6 +324,8 @@ def signing_parties(sentence: str, verb: int) -> list[str]:
     left = clause if conn is None else clause[: conn.start()]
     right = "" if conn is None else clause[conn.end() :]
     left = re.sub(r"(?:在|于)[^与和同跟]*$", "", left)
+    if "在" in right or "于" in right:  # "B在A国与C国商贸合作服务平台签署": a long venue
+        right = _LONG_VENUE.sub("", right)
     left = _TRAIL.sub("", left)
     lead_end = 0
     for match in LEAD.finditer(left):
