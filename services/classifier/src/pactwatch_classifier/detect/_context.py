@@ -46,11 +46,6 @@ class Context:
     named: Callable[[], tuple[Named, ...]] = tuple
 
     @property
-    def names(self) -> tuple[Named, ...]:
-        """The organisations and bare names the article uses, with how often (first use)."""
-        return self.named()
-
-    @property
     def datelines(self) -> frozenset[str]:
         """Places named as a press release's dateline ("CLEVELAND, Feb. 1"): no parties."""
         return self.dateline()

@@ -159,7 +159,7 @@ def cooperation(
         core = slots.between(toks, ents)
     core_names = names(core)
     if anchor >= 0 and len(core_names) < 2:
-        core_names = with_self(sentence, lowered, anchor, ctx, core_names) or core_names
+        core_names = with_self(sentence, lowered, anchor, ctx.named, core_names) or core_names
     parties = core_names or names(slots.fallback(toks, ents))
     if not core_names and cameo in _TALK_CODES and ctx.lead_parties:
         # A visit's parties are its hosts and visitors, named in the lead.

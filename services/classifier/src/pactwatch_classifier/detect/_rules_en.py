@@ -185,7 +185,7 @@ def analyse(
                     core = parties = list(dict.fromkeys([*core, *sides]))
             if len(core) < 2:
                 # "our city signed ... with A": the side the article names elsewhere
-                resolved = with_self(sentence, lowered, verb_start, ctx, core)
+                resolved = with_self(sentence, lowered, verb_start, ctx.named, core)
                 if resolved:
                     core = parties = resolved
             ceremony = lowered.startswith("signing ceremon", verb_start)

@@ -3,22 +3,18 @@ group held a signing ceremony with ...", "their nonprofit entered a partnership 
 
 The article names that side elsewhere (its headline, lead or later paragraphs), so the
 referent is the name of that kind the article uses most, among those not already a party.
-The article's names are read once, on first use (`Context.names`): most articles never ask.
+The article's names are read once, on first use (`Context.named`): most articles never ask.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ._entities import entities, is_party
 from ._places import is_place
 from ._text import Layout
-
-if TYPE_CHECKING:
-    from ._context import Context
 
 _SELF = re.compile(
     r"\b(?:our|the|its|their|her|his)\s+(?:own\s+)?(city|municipality|province|county|prefecture|"
@@ -102,11 +98,18 @@ def referent(head: str, names: tuple[Named, ...], taken: list[str]) -> str | Non
     return best.text
 
 
-def with_self(sentence: str, lowered: str, before: int, ctx: Context, core: list[str]) -> list[str]:
+def with_self(
+    sentence: str,
+    lowered: str,
+    before: int,
+    names: Callable[[], tuple[Named, ...]],
+    core: list[str],
+) -> list[str]:
     """`core` with the side the sentence calls "our city" (or "the group") first; [] when
-    the sentence names no such side or the article no fitting name."""
+    the sentence names no such side or the article no fitting name. `names` is the
+    article's names (`Context.named`), asked only when the sentence has such a side."""
     head = self_head(sentence, lowered, before)
     if head is None:
         return []
-    name = referent(head, ctx.names, core)
+    name = referent(head, names(), core)
     return [name, *core] if name is not None else []
