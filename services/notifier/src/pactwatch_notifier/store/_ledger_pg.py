@@ -35,6 +35,7 @@ from .claims import (
     answers,
     busy_for,
     decide,
+    first_requests,
     gos,
     lease_end,
     unique_sources,
@@ -130,7 +131,7 @@ class Statements:
 
 
 def statements(batch: LedgerBatch, worker: str, lease_seconds: float, at: datetime) -> Statements:
-    """The batch as arrays, one per column of each part."""
+    """The batch as the statement's parameters: each part's rows as one JSON array."""
     rows: dict[str, list[dict[str, Any]]] = {"sent": [], "failed": [], "released": []}
     for o in _one_outcome_each(batch.outcomes):
         row: dict[str, Any] = _key(o.alert)
@@ -146,9 +147,7 @@ def statements(batch: LedgerBatch, worker: str, lease_seconds: float, at: dateti
     writes = {name: json.dumps(part) for name, part in rows.items()} | {
         "sources": json.dumps(sources)
     }
-    first: dict[AlertKey, ClaimRequest] = {}
-    for request in batch.claims:
-        first.setdefault(request.alert, request)
+    first = first_requests(batch.claims)
     requested = [_key(k) | {"chain": first[k].chain, "attempt": first[k].attempt} for k in first]
     claims = {"claims": json.dumps(requested)}
     fixed = {"worker": worker, "until": lease_end(at, lease_seconds), "at": at}

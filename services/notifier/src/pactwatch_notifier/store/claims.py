@@ -151,6 +151,14 @@ def unique_sources(
     return sorted(unique.items(), key=lambda kv: kv[0])
 
 
+def first_requests(requests: list[ClaimRequest]) -> dict[AlertKey, ClaimRequest]:
+    """Each alert's first request in a batch (`answers` gives the others "busy")."""
+    first: dict[AlertKey, ClaimRequest] = {}
+    for request in requests:
+        first.setdefault(request.alert, request)
+    return first
+
+
 def gos(
     granted: list[ClaimRequest],
     refs: dict[str, list[tuple[str, str]]],

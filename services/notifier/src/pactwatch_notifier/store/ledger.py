@@ -46,6 +46,7 @@ from .claims import (
     answers,
     busy_for,
     decide,
+    first_requests,
     gos,
     lease_end,
     unique_sources,
@@ -242,9 +243,7 @@ class Ledger:
     ) -> list[Claim]:
         if not requests:
             return []
-        first: dict[AlertKey, ClaimRequest] = {}
-        for request in requests:
-            first.setdefault(request.alert, request)
+        first = first_requests(requests)
         keys = sorted(first)  # one lock order for every replica: no deadlocks between them
         claimed = {"state": "claimed", "claimed_by": worker, "lease_until": until}
         rows = [
