@@ -66,7 +66,15 @@ def test_invalid_messages_are_dead_lettered_and_valid_ones_still_flow(
     assert all(letter.service == "classifier" and letter.error for letter in letters)
     assert all(letter.source_topic == topics["articles"] for letter in letters)
 
-    events = [decode(Event, r.value) for r in asyncio.run(read_topic(kafka, topics["events"]))]
-    signed = {e.article.id for e in events if e.type == "signing"}
+    # Events are counted when made, before the broker has them: read until all five are there.
+    signed: set[str] = set()
+
+    def signings() -> int:
+        records = asyncio.run(read_topic(kafka, topics["events"]))
+        events = [decode(Event, r.value) for r in records]
+        signed.update(e.article.id for e in events if e.type == "signing")
+        return len(signed)
+
+    wait_until(lambda: signings() >= 5, 30, "five signing events on the topic")
     assert signed == {f"{i + 1:032x}" for i in range(0, 10, 2)}
     assert classifier.proc is not None and classifier.proc.poll() is None

@@ -189,8 +189,28 @@ def pipeline(
             offer.stop()
 
 
+PROGRESS = (
+    "_messages_consumed_total",
+    "_messages_produced_total",
+    "_consumer_lag",
+    "_errors_total",
+)
+
+
 def logs_of(procs: dict[str, ServiceProcess]) -> str:
-    return "\n".join(f"--- {k}\n{p.tail(15)}" for k, p in procs.items())
+    """Each process's flow counters and last log lines: which step stopped, and why."""
+    return "\n".join(f"--- {k}\n{_progress(p)}\n{p.tail(40)}" for k, p in procs.items())
+
+
+def _progress(proc: ServiceProcess) -> str:
+    try:
+        text = httpx.get(proc.base_url + "/metrics", timeout=5).text
+    except httpx.HTTPError as exc:
+        return f"(no /metrics: {exc!r})"
+    lines = text.splitlines()
+    return "\n".join(
+        line for line in lines if not line.startswith("#") and any(p in line for p in PROGRESS)
+    )
 
 
 @pytest.mark.parametrize("victim", ["crawler", "classifier", "notifier"])
@@ -209,8 +229,8 @@ def test_kill_9_mid_burst_then_restart(
         pipe.start(victim, as_name=f"{victim}-again")
         try:
             wait_for_alerts(pipe.hooks, offer.expected, 120)
-        except AssertionError:
-            raise AssertionError(logs_of(pipe.procs)) from None
+        except (AssertionError, TimeoutError) as exc:  # wait_until raises TimeoutError
+            raise AssertionError(f"{exc}\n{logs_of(pipe.procs)}") from None
         time.sleep(2)  # late duplicates would show up here
         assert_exactly_once(pipe.hooks, offer.expected)
 
@@ -235,8 +255,8 @@ def test_two_classifiers_one_killed(
         pipe.procs["classifier-2"].kill()
         try:
             wait_for_alerts(pipe.hooks, offer.expected, 120)
-        except AssertionError:
-            raise AssertionError(logs_of(pipe.procs)) from None
+        except (AssertionError, TimeoutError) as exc:  # wait_until raises TimeoutError
+            raise AssertionError(f"{exc}\n{logs_of(pipe.procs)}") from None
         # The survivor took over every partition of the articles topic.
         wait_until(lambda: owned("classifier") == 6, 30, "the survivor to own all 6 partitions")
         time.sleep(2)
@@ -446,8 +466,8 @@ def test_broker_outage_services_wait_and_resume(
                     f"{name} to be ready again",
                 )
             wait_for_alerts(pipe.hooks, offer.expected, 150)
-        except AssertionError:
-            raise AssertionError(logs_of(pipe.procs)) from None
+        except (AssertionError, TimeoutError) as exc:  # wait_until raises TimeoutError
+            raise AssertionError(f"{exc}\n{logs_of(pipe.procs)}") from None
         for name, proc in pipe.procs.items():
             assert proc.proc is not None and proc.proc.pid == pids[name], f"{name} restarted"
             assert proc.proc.poll() is None, f"{name} exited"

@@ -143,6 +143,10 @@ def test_410_disables_the_subscription_across_restarts(
             lambda: notifier.metric("pactwatch_notifier_disabled_subscriptions") == 1, 20, "410"
         )
         assert notifier.metric("pactwatch_notifier_subscriptions_disabled_total") == 1
+        # The subscription is disabled before its dead letter is sent; wait for the letter.
+        wait_until(
+            lambda: notifier.metric("pactwatch_notifier_dead_letters_total") == 1, 20, "letter"
+        )
         letters = dead_letters(kafka, topics["deadletter"])
         assert len(letters) == 1 and "410" in letters[0].error and len(letters[0].attempts) == 1
         assert notifier.stop() == 0

@@ -1,7 +1,9 @@
-"""The dead-letter sink: the letter says where the message came from and why; it is counted."""
+"""The dead-letter sink: the letter says where the message came from and why; it is counted
+once the broker holds it."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -75,3 +77,27 @@ async def test_a_letter_built_elsewhere_is_sent_and_counted_by_its_reason() -> N
     ]
     assert registry.get_sample_value("dl_dead_letters_total", {"reason": "delivery_failed"}) == 1
     assert registry.get_sample_value("dl_dead_letters_total", {"reason": "invalid_json"}) == 0
+
+
+async def test_a_letter_whose_ack_comes_later_is_counted_when_the_broker_holds_it() -> None:
+    registry = CollectorRegistry()
+    counter = register_dead_letter_counter("dl", registry=registry)
+    loop = asyncio.get_running_loop()
+    acks: list[asyncio.Future[object]] = []
+
+    async def send_later(key: bytes | None, value: bytes) -> asyncio.Future[object]:
+        acks.append(loop.create_future())
+        return acks[-1]
+
+    letters = DeadLetterSink("classifier", send_later, counter=counter)
+    await letters.reject(Record(), "invalid_json", "x")
+    await letters.reject(Record(), "invalid_json", "y")
+
+    def counted() -> float | None:
+        return registry.get_sample_value("dl_dead_letters_total", {"reason": "invalid_json"})
+
+    assert counted() == 0  # handed to the producer, not yet on the topic
+    acks[0].set_result(object())
+    acks[1].set_exception(OSError("broker gone"))
+    await asyncio.sleep(0)  # done callbacks run on the next turn of the loop
+    assert counted() == 1

@@ -8,6 +8,7 @@ payload), is counted by reason, and the consumer moves on.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
 
@@ -55,11 +56,12 @@ def letter_for(
 
 class DeadLetterSink(Generic[T]):
     """Sends a service's dead letters and counts them (`<prefix>_dead_letters_total{reason}`,
-    see `register_dead_letter_counter`).
+    see `register_dead_letter_counter`) once the broker holds them.
 
     `send(key, value)` hands one message to the service's producer for the dead-letter topic
     and returns what the service wants back: the broker's ack future to await with the rest of
-    a batch, or nothing when it awaits the ack itself.
+    a batch (counted when it resolves), or nothing when it awaits the ack itself (counted on
+    return). A letter counted before its ack would let the count run ahead of the topic.
     """
 
     def __init__(
@@ -89,5 +91,14 @@ class DeadLetterSink(Generic[T]):
     async def send(self, letter: DeadLetter, *, key: bytes | None) -> T:
         """Send a dead letter built elsewhere (one with an attempt history, say)."""
         sent = await self._send(key, encode(letter))
-        self._counter.labels(letter.reason).inc()
+        counted = self._counter.labels(letter.reason)
+        if isinstance(sent, asyncio.Future):
+            sent.add_done_callback(lambda ack: _count_if_acked(ack, counted))
+        else:
+            counted.inc()
         return sent
+
+
+def _count_if_acked(ack: asyncio.Future[object], counted: Counter) -> None:
+    if not ack.cancelled() and ack.exception() is None:
+        counted.inc()
