@@ -18,7 +18,7 @@ from . import _context, _genre, _lexicon, _rules_en, _rules_zh, _slots_zh
 from ._amounts import find_amount
 from ._candidate import Candidate
 from ._dates import find_date
-from ._entities import entities, is_party
+from ._entities import entities, forget, is_party
 from ._fingerprint import fingerprint
 from ._founders_en import read_alliances
 from ._keys import party_key
@@ -87,6 +87,7 @@ def classify(
     lowered = lower_same_length(text)
     if not _lexicon.has_trigger(lowered):
         return Classification("none", language, ())
+    forget()  # the sentences of the article before
     # The rules read simplified characters; evidence and parties come from `source`.
     source = text
     text, title = to_simplified(text), to_simplified(title)

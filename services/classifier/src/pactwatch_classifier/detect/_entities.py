@@ -105,9 +105,31 @@ def _bare(lower: str) -> str:
     return lower.rstrip(".")
 
 
-def entities(sentence: str, tokens: list[Token] | None = None) -> tuple[list[Token], list[Entity]]:
-    """Find the capitalised names of `sentence` and type each one."""
-    toks = tokens if tokens is not None else tokenize(sentence)
+# The names of one article's sentences, kept while it is read: its rules, its lead and its
+# own names ask for the same sentence up to five times. Cleared per article (`forget`), so
+# a figure never rests on sentences that another article happened to share.
+_READ: dict[str, tuple[list[Token], list[Entity]]] = {}
+_READ_MAX = 1_024
+
+
+def forget() -> None:
+    """Drop the sentences read so far: the next article starts afresh."""
+    _READ.clear()
+
+
+def entities(sentence: str) -> tuple[list[Token], list[Entity]]:
+    """Find the capitalised names of `sentence` and type each one (callers must not change
+    the lists: a sentence asked again gets the same ones)."""
+    read = _READ.get(sentence)
+    if read is None:
+        if len(_READ) >= _READ_MAX:
+            _READ.clear()
+        read = _READ[sentence] = _entities(sentence)
+    return read
+
+
+def _entities(sentence: str) -> tuple[list[Token], list[Entity]]:
+    toks = tokenize(sentence)
     found: list[Entity] = []
     quoted = _quote_mask(toks)
     i = 0
