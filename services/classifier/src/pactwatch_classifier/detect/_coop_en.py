@@ -12,8 +12,9 @@ import re
 from . import _slots_en as slots
 from ._candidate import Candidate
 from ._context import Context
-from ._entities import Entity, Token, entities
+from ._entities import entities
 from ._self_en import with_self
+from ._tokens import Entity, Token
 from ._words_en import MODAL_BEFORE, NEGATION_BEFORE, names, tok_at
 
 _LAUNCH = re.compile(

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from . import _slots_en as slots
-from ._entities import Entity, Token
 from ._parties import gate
+from ._tokens import Entity, Token
 from ._words_en import names, tok_at
 
 _PLURAL_OBJECT = re.compile(

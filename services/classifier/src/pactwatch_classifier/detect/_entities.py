@@ -11,11 +11,10 @@ from its last word, the title words before it and, for Chinese names in pinyin, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
 
 from ._places import PLACE_FIRST_PAIRS, PLACE_FIRST_WORDS, PLACE_NAMES
 from ._text import words
+from ._tokens import Entity, Kind, Token, tokenize
 from ._vocab_en import (
     ADJECTIVES,
     CN_SURNAMES,
@@ -28,14 +27,6 @@ from ._vocab_en import (
     PURPOSE_TAIL,
     SPEECH_VERBS,
     TITLE_WORDS,
-)
-
-Kind = Literal["org", "person", "event", "name"]
-
-_TOKEN = re.compile(
-    r"\([^()\n]{1,40}\)"
-    r"|[A-Za-z0-9\u00C0-\u024F](?:[\w·&'’\-]|\.(?=\w))*\.?"
-    r"|[,;:\"“”‘’()–—/]"
 )
 
 _CONNECTORS = frozenset({"of", "for", "and", "the", "de", "du", "la", "des", "&", "tech", "on"})
@@ -57,34 +48,6 @@ _STOP = words(
     amid following including led together looking based located arriving speaking
     addressing"""
 )
-
-
-@dataclass(slots=True)
-class Entity:
-    """A capitalised name in a sentence; offsets are relative to the sentence."""
-
-    text: str
-    start: int
-    end: int
-    tok_start: int
-    tok_end: int  # exclusive
-    kind: Kind
-    possessive: bool
-    quoted: bool
-
-
-@dataclass(slots=True)
-class Token:
-    text: str
-    start: int
-    end: int
-    lower: str
-
-
-def tokenize(sentence: str) -> list[Token]:
-    return [
-        Token(m.group(0), m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(sentence)
-    ]
 
 
 def _is_cap(tok: Token) -> bool:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 
 from ._candidate import Candidate
-from ._entities import Entity, Token, entities, is_party
+from ._entities import entities, is_party
 from ._places import is_place
 from ._text import Layout
+from ._tokens import Entity, Token
 
 _BULLET = re.compile(r"\s*(?:[-–—•*·▪●]|\(?\d{1,2}[.)]|\(?[a-h]\))\s+")
 BULLET_FIRST = frozenset("-–—•*·▪●(0123456789abcdefgh")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from . import _slots_en as slots
-from ._entities import Entity, Token
+from ._tokens import Entity, Token
 from ._words_en import names
 
 _RELATION = re.compile(

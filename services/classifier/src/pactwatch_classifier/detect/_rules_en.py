@@ -27,10 +27,11 @@ from ._candidate import Candidate
 from ._context import Context
 from ._coop_en import cooperation
 from ._each_en import each_counterpart, signers_listed
-from ._entities import Entity, Token, entities
+from ._entities import entities
 from ._named_en import agreement_sides
 from ._parties import clean
 from ._self_en import with_self
+from ._tokens import Entity, Token
 from ._words_en import MODAL_BEFORE, NEGATION_BEFORE, names, tok_at
 
 _SIGN_VERB = re.compile(

@@ -9,10 +9,11 @@ far more precise than taking every name in the sentence, which matters for finge
 
 from __future__ import annotations
 
-from ._entities import Entity, Token, entity_ending_at, entity_starting_at, is_party
+from ._entities import entity_ending_at, entity_starting_at, is_party
 from ._places import DEMONYMS, is_place
 from ._speakers_en import COUNTERPART, speaks_for
 from ._text import words
+from ._tokens import Entity, Token
 
 _SKIP_BEFORE_VERB = words(
     """has have had also formally officially jointly successfully today yesterday recently

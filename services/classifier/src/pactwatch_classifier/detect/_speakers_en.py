@@ -4,8 +4,9 @@ Qureshi" for Pakistan. A person is a party only when nobody else is named for th
 
 from __future__ import annotations
 
-from ._entities import Entity, Token, entity_ending_at, entity_starting_at, is_party
+from ._entities import entity_ending_at, entity_starting_at, is_party
 from ._places import DEMONYMS
+from ._tokens import Entity, Token
 from ._vocab_en import TITLE_WORDS
 
 _APPOSITION_SKIP = frozenset({"the", "a", "an", "city", "province", "county", "of", "state"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ._entities import Entity, Token
+from ._tokens import Entity, Token
 
 MODAL_BEFORE = re.compile(
     r"\b(?:will|would|shall|could|can|may|might|should|must|to|plans?|planned|planning|"
