@@ -4,6 +4,7 @@ dead letters and test alerts against the real broker and real receivers."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from email.message import EmailMessage
@@ -344,7 +345,7 @@ def test_dead_letters_replay_and_test_alerts(
             chain = replay.json()["chain"]
             records = [
                 decode(NotifierRetry, r.value)
-                for r in __import__("asyncio").run(read_topic(kafka, topics["retry"]))
+                for r in asyncio.run(read_topic(kafka, topics["retry"]))
             ]
             assert [(r.subscription_id, r.event.event_id, r.attempt, r.chain) for r in records] == [
                 ("hook", event.event_id, 1, chain)

@@ -103,7 +103,7 @@ STANDARD = register_standard_metrics(
         "Time from taking an event or retry record to finishing its work (deliveries included)."
     ),
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-    error_kinds=["produce_failed", "lag_refresh"],
+    error_kinds=["produce_failed", "lag_refresh", "record_failed"],
     errors_from=[
         ErrorsFrom(INVALID, "reason", "invalid"),
         ErrorsFrom(ATTEMPTS, "result", "delivery", only=frozenset({"retryable", "permanent"})),

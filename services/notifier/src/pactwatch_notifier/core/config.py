@@ -72,6 +72,11 @@ class Settings(ServiceSettings):
     # On SIGTERM, deliveries under way (and the final commit, and each client's close) get
     # this long; then they are abandoned: not committed, so done again after the restart.
     shutdown_grace_seconds: float = Field(10.0, gt=0)
+    # A record whose work raises unexpectedly (a bug, not a receiver or the database away:
+    # those are waited out where they happen) is tried this often, pausing 1, 2, 4 … s, then
+    # dead-lettered as processing_error so its partition's commits move on.
+    record_tries: int = Field(5, ge=1)
+    record_retry_pause_seconds: float = Field(1.0, gt=0)
     # How often the consumer group's lag is read from the broker for /metrics.
     lag_interval_seconds: float = Field(15.0, gt=0)
     webhook_timeout_seconds: float = Field(15.0, gt=0)

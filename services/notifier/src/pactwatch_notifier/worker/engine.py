@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Coroutine
-from typing import Any, TypeAlias
+from functools import partial
+from typing import TypeAlias
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
@@ -30,6 +30,7 @@ from pactwatch_schemas import DecodeError, Event, NotifierRetry, decode
 
 from .. import metrics
 from ..core.config import Settings
+from .again import Work, until_done
 from .deliver import Deliverer
 from .held import HeldRetries
 from .ledger import DeliveryLedger
@@ -133,7 +134,7 @@ class Engine:
             else:
                 self._events_in_flight += 1
                 metrics.IN_FLIGHT.set(self._events_in_flight)
-                self._spawn(offsets, record.offset, self._event(record, offsets), counts=True)
+                self._spawn(offsets, record, partial(self._event, record, offsets), counts=True)
 
     async def _event(self, record: Record, owner: PartitionOffsets) -> None:
         metrics.CONSUMED.inc()
@@ -148,24 +149,31 @@ class Engine:
         try:
             retry = decode(NotifierRetry, record.value)
         except DecodeError as exc:
-            self._spawn(offsets, record.offset, self._publish.reject(record, exc))
+            self._spawn(offsets, record, partial(self._publish.reject, record, exc))
             return
-        self._held.hold(self._spawn(offsets, record.offset, self._when_due(retry, offsets)), tp)
+        due = self._spawn(offsets, record, partial(self._when_due, retry, offsets))
+        self._held.hold(due, tp)
 
     async def _when_due(self, retry: NotifierRetry, owner: PartitionOffsets) -> None:
         await self._held.until_due(retry.not_before)
         await self._deliver.retry(retry, owner)
 
     def _spawn(
-        self,
-        offsets: PartitionOffsets,
-        offset: int,
-        work: Coroutine[Any, Any, None],
-        *,
-        counts: bool = False,
+        self, offsets: PartitionOffsets, record: Record, work: Work, *, counts: bool = False
     ) -> asyncio.Task[None]:
-        """Work on one record in its own task; the offset is finished when the task is."""
-        task = asyncio.create_task(work)
+        """Work on one record in its own task; the offset is finished when the task is. Work
+        that fails unexpectedly is tried again, then dead-lettered (`again.py`)."""
+        settings = self._settings
+        task = asyncio.create_task(
+            until_done(
+                work,
+                tries=settings.record_tries,
+                first_pause=settings.record_retry_pause_seconds,
+                give_up=lambda exc: self._publish.failed(record, exc),
+                on_failure=lambda exc: metrics.STANDARD.errors.inc("record_failed"),
+                what=f"{record.topic}/{record.partition}@{record.offset}",
+            )
+        )
         self._tasks[task] = offsets
         started = time.perf_counter()
 
@@ -177,11 +185,11 @@ class Engine:
             if t.cancelled():
                 return  # not finished: stays uncommitted, done again after a restart
             exc = t.exception()
-            if exc is not None:
-                log.error("record_failed", offset=offset, error=repr(exc), exc_info=exc)
-                return  # likewise left uncommitted
+            if exc is not None:  # even its dead letter failed: left uncommitted
+                log.error("record_lost_until_restart", offset=record.offset, error=repr(exc))
+                return
             metrics.STANDARD.processing.observe(time.perf_counter() - started)
-            offsets.finish(offset)
+            offsets.finish(record.offset)
 
         task.add_done_callback(finished)
         return task

@@ -67,6 +67,11 @@ class Publisher:
         metrics.INVALID.labels(exc.reason).inc()
         await self._dead_letters.reject(record, exc.reason, exc.detail)
 
+    async def failed(self, record: ConsumerRecord[bytes, bytes], exc: BaseException) -> None:
+        """A record whose work kept failing unexpectedly (`again.py`): dead-lettered with the
+        error (`processing_error`), so an operator sees it and its partition moves on."""
+        await self._dead_letters.reject(record, "processing_error", repr(exc))
+
     async def _produce(self, topic: str, value: bytes, key: bytes | None = None) -> None:
         while True:
             try:
