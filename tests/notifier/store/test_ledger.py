@@ -4,7 +4,7 @@ update alerts and the sources per event, each through one batch (one transaction
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -63,6 +63,17 @@ def test_a_dead_replicas_claim_is_taken_over_after_its_lease(store: Store) -> No
     assert isinstance(taken, Go)
     row = store.ledger.row(request.alert)
     assert row is not None and row.claimed_by == "b"
+
+
+def test_a_lease_written_by_a_batch_reads_back_to_the_microsecond(store: Store) -> None:
+    """SQLite's batch writes its own SQL text; the rest of the store reads it through
+    SQLAlchemy: the same aware UTC instant comes back."""
+    request = _request(6)
+    at = datetime(2026, 12, 3, 5, 6, 7, 890123, tzinfo=timezone(timedelta(hours=8)))
+    _claim(store, "a", request, at=at)
+    row = store.ledger.row(request.alert)
+    assert row is not None and row.lease_until == at + timedelta(seconds=LEASE)
+    assert row.lease_until.utcoffset() == timedelta(0)
 
 
 def test_a_released_claim_is_free_at_once_and_only_the_holder_releases(store: Store) -> None:
