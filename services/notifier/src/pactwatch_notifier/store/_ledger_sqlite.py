@@ -97,7 +97,7 @@ def _outcomes(db: sqlite3.Connection, outcomes: list[Outcome], worker: str, at: 
     failed: list[tuple[Any, ...]] = []
     released: list[tuple[Any, ...]] = []
     for o in outcomes:
-        key = _key(o.alert)
+        key = o.alert.columns()
         if o.state == "sent":
             sent.append((o.channel, at, *key))
         elif o.state == "released":
@@ -131,7 +131,7 @@ def _claims(
     taken: list[tuple[Any, ...]] = []
     outcome: dict[AlertKey, Claim] = {}
     for alert, request in first.items():
-        key = _key(alert)
+        key = alert.columns()
         found = db.execute(ROW, key).fetchone()
         if found is None:
             new.append((*key, worker, lease, stamp))
@@ -163,10 +163,6 @@ def _go(db: sqlite3.Connection, granted: list[ClaimRequest]) -> dict[AlertKey, G
     events = {r.alert.event_id for r in granted}
     refs = {e: db.execute(SOURCES_OF, (e,)).fetchall() for e in events}
     return gos(granted, refs, sent_before)
-
-
-def _key(alert: AlertKey) -> tuple[str, str, str]:
-    return (alert.subscription_id, alert.event_id, alert.article_id)
 
 
 def _text(at: datetime) -> str:

@@ -34,6 +34,10 @@ class AlertKey:
     event_id: str
     article_id: str = ""
 
+    def columns(self) -> tuple[str, str, str]:
+        """The key in the order of the ledger's primary-key columns (bound parameters)."""
+        return (self.subscription_id, self.event_id, self.article_id)
+
 
 @dataclass(frozen=True, slots=True)
 class LedgerRow:

@@ -93,8 +93,7 @@ class Ledger:
     def row(self, alert: AlertKey) -> LedgerRow | None:
         """One alert's row (operators, tests)."""
         with read_only(self._engine) as conn:
-            key = (alert.subscription_id, alert.event_id, alert.article_id)
-            found = conn.execute(select(_t).where(tuple_(*_KEY) == key)).first()
+            found = conn.execute(select(_t).where(tuple_(*_KEY) == alert.columns())).first()
         return None if found is None else _row(found)
 
 
