@@ -4,6 +4,7 @@ a PostgreSQL server the test set-up starts (Debian's binaries, 127.0.0.1)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,25 @@ def test_deliveries_listing(store: Store) -> None:
     assert page[1].event_id == f"{4:032x}" and page[1].delivered_at == t0 + timedelta(minutes=4)
     only, total = store.deliveries.page(subscription_id="s1", offset=3, limit=10)
     assert total == 5 and [d.event_id for d in only] == [f"{1:032x}", f"{0:032x}"]
+
+
+def test_a_failed_sqlite_transaction_leaves_nothing_half_written(tmp_path: Path) -> None:
+    """The plain-SQL paths (ledger batch, deliveries listing) share one transaction helper:
+    a write followed by an error is rolled back, and the connection goes back usable."""
+    from pactwatch_notifier.store._base import sqlite_text, sqlite_transaction
+
+    store = Store(f"sqlite:///{tmp_path}/s.sqlite3")
+    store.migrate()
+    engine = store._engine
+    insert = (
+        "INSERT INTO deliveries (subscription_id, event_id, article_id, channel, outcome,"
+        " attempts, updated_at) VALUES ('s', 'e', '', 'webhook', 'delivered', 1, ?)"
+    )
+    with pytest.raises(ZeroDivisionError), sqlite_transaction(engine) as db:
+        db.execute(insert, (sqlite_text(datetime.now(UTC)),))
+        _ = 1 / 0
+    assert store.deliveries.page()[1] == 0
+    with sqlite_transaction(engine) as db:
+        db.execute(insert, (sqlite_text(datetime.now(UTC)),))
+    assert store.deliveries.page()[1] == 1
+    store.close()

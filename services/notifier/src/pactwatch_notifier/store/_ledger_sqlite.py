@@ -7,21 +7,23 @@ SQLite's own: a profile put most of a batch there. Here each statement is a fixe
 that `sqlite3` prepares once and keeps in its statement cache, run per row by
 `executemany`, or per key with the primary key's index (a lookup is a few microseconds).
 
-`BEGIN IMMEDIATE` takes the write lock before the first read, so what a batch reads stays
-true until it commits: a claim's row looked up and found missing is inserted with a plain
-`INSERT` (a conflict there would be a bug and fails the batch, which is tried again).
-Datetimes are stored as SQLAlchemy's SQLite `DATETIME` text (naive UTC), so the rest of
-the store reads what this writes and the other way round.
+The caller's `BEGIN IMMEDIATE` (`_base.sqlite_transaction`) takes the write lock before
+the first read, so what a batch reads stays true until it commits: a claim's row looked up
+and found missing is inserted with a plain `INSERT` (a conflict there would be a bug and
+fails the batch, which is tried again).
+Datetimes are stored as SQLAlchemy's SQLite `DATETIME` text (`_base.sqlite_text`), so the
+rest of the store reads what this writes and the other way round.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pactwatch_schemas import ArticleRef
 
+from ._base import sqlite_datetime, sqlite_text
 from .claims import (
     SKIP,
     AlertKey,
@@ -77,19 +79,12 @@ SOURCES_OF = "SELECT article_id, ref FROM event_sources WHERE event_id = ? ORDER
 def apply(
     db: sqlite3.Connection, batch: LedgerBatch, worker: str, lease_seconds: float, at: datetime
 ) -> BatchResult:
-    """Everything in `batch` in one transaction: the outcomes, the new sources, the claims."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        stamp = _text(at)
-        _outcomes(db, batch.outcomes, worker, stamp)
-        _add_sources(db, batch.sources, stamp)
-        claims = _claims(db, batch.claims, worker, lease_end(at, lease_seconds), at)
-        db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    return BatchResult(claims)
+    """Everything in `batch`, within the caller's transaction (`_base.sqlite_transaction`):
+    the outcomes, the new sources, the claims."""
+    stamp = sqlite_text(at)
+    _outcomes(db, batch.outcomes, worker, stamp)
+    _add_sources(db, batch.sources, stamp)
+    return BatchResult(_claims(db, batch.claims, worker, lease_end(at, lease_seconds), at))
 
 
 def _outcomes(db: sqlite3.Connection, outcomes: list[Outcome], worker: str, at: str) -> None:
@@ -125,7 +120,7 @@ def _claims(
     if not requests:
         return []
     first = first_requests(requests)
-    stamp, lease = _text(at), _text(until)
+    stamp, lease = sqlite_text(at), sqlite_text(until)
     granted: list[ClaimRequest] = []
     new: list[tuple[Any, ...]] = []
     taken: list[tuple[Any, ...]] = []
@@ -137,7 +132,7 @@ def _claims(
             new.append((*key, worker, lease, stamp))
             granted.append(request)
             continue
-        row = LedgerRow(found[0], found[1], _datetime(found[2]), found[3], int(found[4]))
+        row = LedgerRow(found[0], found[1], sqlite_datetime(found[2]), found[3], int(found[4]))
         decision = decide(row, request.chain, request.attempt, at)
         if decision == "claim":
             taken.append((worker, lease, stamp, *key))
@@ -163,12 +158,3 @@ def _go(db: sqlite3.Connection, granted: list[ClaimRequest]) -> dict[AlertKey, G
     events = {r.alert.event_id for r in granted}
     refs = {e: db.execute(SOURCES_OF, (e,)).fetchall() for e in events}
     return gos(granted, refs, sent_before)
-
-
-def _text(at: datetime) -> str:
-    """SQLAlchemy's SQLite DATETIME text for an aware datetime: naive UTC, microseconds."""
-    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _datetime(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)

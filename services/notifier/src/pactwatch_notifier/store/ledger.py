@@ -19,9 +19,8 @@ per delivery (`bench/bench_notifier.py`, "cpu").
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Engine, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ..db import delivery_ledger, read_only
 from . import _ledger_pg as pg
 from . import _ledger_sqlite as lite
-from ._base import now
+from ._base import now, sqlite_transaction
 from .claims import AlertKey, BatchResult, LedgerBatch, LedgerRow
 
 _t = delivery_ledger
@@ -52,12 +51,8 @@ class Ledger:
         """Everything in `batch`, in one transaction (see the module)."""
         at = at or now()
         if not self._postgres:
-            raw = self._engine.raw_connection()  # the pool's, with its pragmas
-            try:
-                db = cast(sqlite3.Connection, raw.driver_connection)
+            with sqlite_transaction(self._engine) as db:
                 return lite.apply(db, batch, worker, lease_seconds, at)
-            finally:
-                raw.close()
         with self._engine.begin() as conn:
             statements = pg.statements(batch, worker, lease_seconds, at)
             for params in statements.params:
