@@ -13,7 +13,12 @@ import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from pactwatch_devtools import WebhookReceiver
-from pactwatch_notifier.addresses import GuardedResolver, check_webhook_url, parse_allowlist
+from pactwatch_notifier.addresses import (
+    GuardedResolver,
+    RefusedAddress,
+    check_webhook_url,
+    parse_allowlist,
+)
 from pactwatch_notifier.channels import (
     DeliveryError,
     WebhookSender,
@@ -97,3 +102,14 @@ async def test_a_literal_private_address_is_refused_too(receiver: WebhookReceive
         await _send(f"http://127.0.0.1:{receiver.port}/hook", ["10.0.0.0/8"], Hosts(PUBLIC))
     assert not refused.value.retryable and "loopback" in refused.value.detail
     assert receiver.received == []
+
+
+def test_a_literal_hosts_verdict_is_the_same_every_time_it_is_asked() -> None:
+    """Kept per URL (a literal address cannot change): refused stays refused, allowed stays
+    allowed, and a name is always left to the resolver."""
+    guard = GuardedResolver(parse_allowlist(["10.1.0.0/16"]), inner=Hosts(PUBLIC))
+    for _ in range(3):
+        with pytest.raises(RefusedAddress, match=r"127\.0\.0\.1, a loopback address"):
+            guard.check_literal("http://127.0.0.1:8080/hook")
+        guard.check_literal("http://10.1.2.3/hook")  # allowlisted
+        guard.check_literal(f"http://{HOST}/hook")  # a name: the resolver's, at connect

@@ -71,3 +71,16 @@ def test_the_dict_config_renders_the_same_json(restore_logging: None) -> None:
     record = logging.LogRecord("faust", logging.WARNING, __file__, 1, "worker %s", ("up",), None)
     line = json.loads(formatter.format(record))
     assert line["event"] == "worker up" and line["logger"] == "faust"
+
+
+def test_events_below_the_level_skip_the_processors(
+    restore_logging: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Filtered where they are made, not after their timestamp and context were built."""
+    configure_logging("WARNING")
+    log = structlog.get_logger("pactwatch.test").bind()
+    assert not log.is_enabled_for(logging.INFO) and log.is_enabled_for(logging.WARNING)
+    log.info("delivered", n=1)
+    log.warning("slow", n=2)
+    (only,) = lines(capsys.readouterr().out)
+    assert only["event"] == "slow" and only["level"] == "warning"

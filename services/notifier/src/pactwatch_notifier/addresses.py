@@ -95,6 +95,7 @@ class GuardedResolver(AbstractResolver):
     def __init__(self, allowlist: list[IpNetwork], inner: AbstractResolver | None = None) -> None:
         self._allowlist = allowlist
         self._inner = inner or DefaultResolver()
+        self._literal: dict[str, tuple[str, str, str] | None] = {}  # URL -> refusal, per URL
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -109,14 +110,23 @@ class GuardedResolver(AbstractResolver):
 
     def check_literal(self, url: str) -> None:
         """Raise `RefusedAddress` for a URL whose host is a refused literal address."""
+        try:
+            refused = self._literal[url]
+        except KeyError:  # a literal's verdict never changes; a name's None (the resolver's)
+            if len(self._literal) >= 4096:
+                self._literal.clear()
+            refused = self._literal[url] = self._refused_literal(url)
+        if refused is not None:
+            raise RefusedAddress(*refused)
+
+    def _refused_literal(self, url: str) -> tuple[str, str, str] | None:
         host = urlsplit(url).hostname or ""
         try:
             address = ipaddress.ip_address(host)
         except ValueError:
-            return  # a name: the resolver sees its addresses
+            return None  # a name: the resolver sees its addresses
         kind = refusal(address, self._allowlist)
-        if kind is not None:
-            raise RefusedAddress(host, host, kind)
+        return None if kind is None else (host, host, kind)
 
     async def close(self) -> None:
         await self._inner.close()

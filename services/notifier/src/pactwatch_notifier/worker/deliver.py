@@ -84,17 +84,24 @@ class Deliverer:
     async def event(self, event: Event, owner: object = None) -> None:
         """An event from the events topic: its article remembered as a source, and every
         matching active subscription gets attempt 1 now (instant) or a digest item."""
-        jobs: list[Awaitable[object]] = [self._ledger.add_source(event.event_id, event.article)]
+        source = self._ledger.add_source(event.event_id, event.article)
         view = EventView.of(event)
         wanted = [sub for sub in self._live.active if sub.compiled.matches(view)]
-        jobs += [self.deliver(Job(sub, event, owner=owner)) for sub in wanted if sub.instant]
+        jobs: list[Awaitable[object]] = [
+            self.deliver(Job(sub, event, owner=owner)) for sub in wanted if sub.instant
+        ]
         later = [sub.id for sub in wanted if not sub.instant]
         for sub in self._live.disabled:
             if sub.compiled.matches(view):
                 metrics.DELIVERIES.labels(sub.channel, "skipped_disabled").inc()
         if later:
             jobs.append(self._keep_for_digests(later, event))
-        await asyncio.gather(*jobs)
+        # One job (the usual case) runs in this task: gather would wrap it in a task of its own.
+        if len(jobs) == 1:
+            await jobs[0]
+        elif jobs:
+            await asyncio.gather(*jobs)
+        await source  # a ledger answer: never an exception, written by now or soon
 
     async def retry(self, retry: NotifierRetry, owner: object = None) -> None:
         """A retry record that is due: its attempt, unless the subscription is gone."""
