@@ -55,4 +55,4 @@ def sqlite_text(at: datetime) -> str:
 
 def sqlite_datetime(text: str | None) -> datetime | None:
     """The other way: that text back as an aware UTC datetime."""
-    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+    return None if text is None else aware(datetime.fromisoformat(text))

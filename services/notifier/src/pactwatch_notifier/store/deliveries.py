@@ -58,6 +58,7 @@ class Deliveries:
         if self._engine.dialect.name == "sqlite":
             self._record_sqlite(list(latest.values()))
             return
+        # PostgreSQL: the same upsert through SQLAlchemy.
         values = [
             {
                 "subscription_id": r.subscription_id,
@@ -78,9 +79,7 @@ class Deliveries:
             index_elements=["subscription_id", "event_id", "article_id"],
             set_={
                 "outcome": excluded.outcome,
-                "attempts": func.max(deliveries.c.attempts, excluded.attempts)
-                if self._engine.dialect.name == "sqlite"
-                else func.greatest(deliveries.c.attempts, excluded.attempts),
+                "attempts": func.greatest(deliveries.c.attempts, excluded.attempts),
                 "delivered_at": func.coalesce(excluded.delivered_at, deliveries.c.delivered_at),
                 "last_error": func.coalesce(excluded.last_error, deliveries.c.last_error),
                 "updated_at": excluded.updated_at,
