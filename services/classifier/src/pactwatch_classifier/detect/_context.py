@@ -157,7 +157,8 @@ def home_city(title: str, text: str) -> str | None:
         if name is None and first is not None:
             # "来镇": the two-character name the text uses most that starts so
             names = re.findall(re.escape(first) + r"[\u4e00-\u9fff]", text[:5000])
-            best = max(set(names), key=names.count, default="")
+            # ties go to the name met first: set order would change with the hash seed
+            best = max(dict.fromkeys(names), key=names.count, default="")
             name = best if names.count(best) >= 3 else None
         if name and not re.match(r"[我本全该各每省市]", name):
             return name
