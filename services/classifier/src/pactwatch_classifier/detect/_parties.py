@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ._names_zh import is_bare_person, is_person, split_names
 from ._places import is_place
+from ._regex import whole_word_spans
 from ._sides_zh import abbreviation_pair
 from ._text import words
 from ._vocab_en import ORG_WORDS, PINYIN
@@ -376,14 +377,14 @@ def person(text: str, name: str) -> tuple[bool, str | None]:
     "Jim Brainard, head of ..."), and the organisation the person speaks for where it is
     named: so "Brainard signed" is read as that organisation, or dropped."""
     found = False
-    for match in re.finditer(r"\b" + re.escape(name) + r"\b", text):
-        before = text[max(0, match.start() - 80) : match.start()]
+    for start, end in whole_word_spans(text, name):
+        before = text[max(0, start - 80) : start]
         title_of = _EN_TITLE_OF_BEFORE.search(before)
         if title_of is not None:  # "Mayor of Cincinnati, Mark Mallory"
             return True, title_of.group(1).strip()
         if _EN_COUNTERPART_BEFORE.search(before):  # "his Russian counterpart Sergey Lavrov"
             found = True
-        after = _EN_APPOSITIVE_AFTER.match(text, match.end(), match.end() + 160)
+        after = _EN_APPOSITIVE_AFTER.match(text, end, end + 160)
         if after is not None:
             org = after.group(1)
             also = _EN_SECOND_ROLE.match(text, after.end(), after.end() + 120)
@@ -394,6 +395,6 @@ def person(text: str, name: str) -> tuple[bool, str | None]:
             if org and org.strip():
                 return True, org.strip()
             found = True
-        if _EN_TITLE_BEFORE.search(text, max(0, match.start() - 50), match.start()):
+        if _EN_TITLE_BEFORE.search(text, max(0, start - 50), start):
             found = True
     return found, None

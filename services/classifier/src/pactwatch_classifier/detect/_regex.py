@@ -37,3 +37,34 @@ def anchored_finditer(
                 pos = match.end()
                 break
             candidate += 1
+
+
+def _is_word(text: str, at: int) -> bool:
+    """Whether text[at] is a word character as `re` reads `\\w` (str.isalnum or "_")."""
+    if 0 <= at < len(text):
+        ch = text[at]
+        return ch.isalnum() or ch == "_"
+    return False
+
+
+def whole_word_spans(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """Yield the spans of `re.finditer(r"\\b" + re.escape(word) + r"\\b", text)`, found with
+    `str.find`.
+
+    A pattern that opens with `\\b` gets no literal-prefix scan in sre, so the regex runs at
+    every position of the text (~65 µs over a 4 KB article); `find` skips to each occurrence
+    in C, and only those are checked for boundaries.
+    """
+    if not word:
+        yield from (m.span() for m in re.finditer(r"\b\b", text))
+        return
+    pos = 0
+    while (at := text.find(word, pos)) >= 0:
+        end = at + len(word)
+        if _is_word(text, at - 1) != _is_word(text, at) and _is_word(text, end - 1) != _is_word(
+            text, end
+        ):
+            yield at, end
+            pos = end
+        else:
+            pos = at + 1
