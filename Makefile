@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := schemas runtime services/crawler services/classifier services/notifier deploy/devtools
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
-DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy types-PyYAML "jsonschema[format]>=4.22" "check-jsonschema==0.37.1" "kubernetes-validate>=1.30,<2" "schemathesis>=4.30,<5" "playwright>=1.45,<2" "grafana-foundation-sdk==1769699590!11.3.0" "import-linter>=2.16,<3"  # 0.38+ needs click>=8.5, faust-streaming pins click<8.4; schemathesis 4.x takes click<9; playwright drives the system Chromium, downloads no browser; the Grafana SDK (the dashboards' generator only) is the build for Grafana 11.3, the version compose runs; import-linter checks the import contracts in pyproject.toml
+DEV_TOOLS := pytest pytest-asyncio pytest-timeout ruff mypy "setuptools>=70.1" types-PyYAML "jsonschema[format]>=4.22" "check-jsonschema==0.37.1" "kubernetes-validate>=1.30,<2" "schemathesis>=4.30,<5" "playwright>=1.45,<2" "grafana-foundation-sdk==1769699590!11.3.0" "import-linter>=2.16,<3"  # 0.38+ needs click>=8.5, faust-streaming pins click<8.4; schemathesis 4.x takes click<9; playwright drives the system Chromium, downloads no browser; the Grafana SDK (the dashboards' generator only) is the build for Grafana 11.3, the version compose runs; import-linter checks the import contracts in pyproject.toml; setuptools 70.1+ builds the classifier's compiled wheel with no `wheel` package
 PYTEST_ARGS ?=
 
 help: ## List the commands
@@ -64,9 +64,16 @@ eval-real: install ## Classifier quality on the real development set: make eval-
 bench: install ## The whole pipeline: articles/s vs the bare-Kafka ceiling, latency, CPU and RSS per service; appends bench/RESULTS.md
 	$(BIN)/python bench/bench_pipeline.py
 
-bench-classifier: install ## Classifier speed: classify() per core, and the service over Kafka vs bare aiokafka
-	$(BIN)/python bench/bench_classify.py
+bench-classifier: install build/mypyc/.built ## Classifier speed: classify() per core, compiled (as the image runs it) and from source, and the service over Kafka vs bare aiokafka
+	PYTHONPATH=build/mypyc $(BIN)/python bench/bench_classify.py
+	PYTHONPATH=build/mypyc $(BIN)/python bench/bench_classify.py --labels compiled,source --before services/classifier/src/pactwatch_classifier/detect
 	$(BIN)/python bench/bench_classifier_service.py
+
+# The classifier as the image builds it (mypyc, services/classifier/setup.py), for the bench.
+build/mypyc/.built: services/classifier/setup.py $(wildcard services/classifier/src/pactwatch_classifier/detect/*.py)
+	rm -rf build/mypyc
+	BUILD_WITH_MYPYC=1 $(BIN)/pip install --quiet --no-deps --no-build-isolation --target build/mypyc services/classifier
+	touch $@
 
 bench-notifier: install ## Notifier speed: deliveries/s and p50/p99 latency vs a bare aiohttp POST loop (STORE=postgresql for the ledger on PostgreSQL)
 	$(BIN)/python bench/bench_notifier.py --store $(or $(STORE),sqlite)

@@ -2,6 +2,10 @@
 
     PYTHONPATH=services/classifier/src python bench/bench_classify.py [--seconds 6]
         [--before OTHER_CHECKOUT/services/classifier/src/pactwatch_classifier/detect]
+        [--labels after,before]
+
+`make bench-classifier` runs it on the compiled detector (build/mypyc, as the image builds
+it), then the compiled one against the source in alternation.
 
 Three article sets, each ~4 KB (UTF-8), timed separately:
 
@@ -169,6 +173,13 @@ def interleaved(
     return {name: done[name] / cpu[name] for name in works}
 
 
+def _compiled() -> bool:
+    """Whether the imported detector is the mypyc build (C extensions, not .py files)."""
+    from pactwatch_classifier.detect import _classify
+
+    return str(_classify.__file__).endswith(".so")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=6.0, help="measuring time per set")
@@ -178,21 +189,27 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="another version's detect/ folder: measure both in alternation, print the ratio",
     )
+    parser.add_argument(
+        "--labels",
+        default="after,before",
+        help="names of the imported detector and of --before's, in the output",
+    )
     args = parser.parse_args(argv)
     if args.before is not None:
+        this, other = args.labels.split(",")
         before = load_detector(args.before)
         for mode in ("repeated", "mixed", "event-bearing", "no-trigger", "mix-90/10"):
             articles = build_articles(args.articles, mode)
-            rates = interleaved(
-                articles, args.seconds, {"after": classify, "before": before, "bare": bare}
-            )
+            works = {this: classify, other: before, "bare": bare}
+            rates = interleaved(articles, args.seconds, works)
             print(
-                f"classify [{mode}]: after {rates['after']:,.0f}/s "
-                f"({rates['after'] / rates['bare']:.4f} of bare), before {rates['before']:,.0f}/s "
-                f"({rates['before'] / rates['bare']:.4f} of bare): after/before "
-                f"{rates['after'] / rates['before']:.2f}"
+                f"classify [{mode}]: {this} {rates[this]:,.0f}/s "
+                f"({rates[this] / rates['bare']:.4f} of bare), {other} {rates[other]:,.0f}/s "
+                f"({rates[other] / rates['bare']:.4f} of bare): {this}/{other} "
+                f"{rates[this] / rates[other]:.2f}"
             )
         return 0
+    print(f"detector: {'compiled (mypyc)' if _compiled() else 'source (pure Python)'}")
     for mode in ("repeated", "mixed", "event-bearing", "no-trigger", "mix-90/10"):
         articles = build_articles(args.articles, mode)
         avg_kb = sum(len(t.encode("utf-8")) for _, t in articles) / len(articles) / 1000

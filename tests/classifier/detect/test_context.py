@@ -10,16 +10,20 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from pactwatch_classifier.detect._context import home_city
 
 # "来锡考察" cues a city abbreviated 锡; two names that start so are each used three times.
 _TIED = "代表团一行来锡考察。锡考察很顺利。锡投资料齐全，锡投方案已定。锡投将推进，锡考察结束。"
 
 
+@pytest.mark.unit
 def test_a_tie_between_a_cues_names_goes_to_the_one_met_first() -> None:
     assert home_city("", _TIED) == "锡考"
 
 
+@pytest.mark.integration  # runs Python processes
 def test_the_home_city_is_the_same_under_every_hash_seed() -> None:
     script = (
         "from pactwatch_classifier.detect._context import home_city\n"

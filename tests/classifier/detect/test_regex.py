@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pactwatch_classifier.detect._regex import whole_word_spans
+
+pytestmark = pytest.mark.unit
 
 # Word and non-word characters of several scripts, and the ones `\b` is subtle about.
 _ALPHABET = st.sampled_from([*"ab_ 1,.-'’éß合作ΣΙ\u00a0\u2019", "ab", "a b"])
