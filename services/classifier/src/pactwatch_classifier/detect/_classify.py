@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import cache
 
 from pactwatch_schemas import limits
 
@@ -104,10 +103,10 @@ def classify(
         title,
         text,
         published_at.year if published_at is not None else None,
-        cache(lambda: _lead_parties(text, lay)),
-        cache(lambda: dateline_places(text)),
-        cache(lambda: read_alliances(title, [text[s:e] for s, e in lay.sentences])),
-        cache(lambda: article_names(title, text, lay)),
+        _context.Once(lambda: _lead_parties(text, lay)),
+        _context.Once(lambda: dateline_places(text)),
+        _context.Once(lambda: read_alliances(title, [text[s:e] for s, e in lay.sentences])),
+        _context.Once(lambda: article_names(title, text, lay)),
     )
     candidates = _candidates(title, text, lowered, lay, scan, ctx)
     if not candidates:

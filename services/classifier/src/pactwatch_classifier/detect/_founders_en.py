@@ -55,7 +55,9 @@ NO_ALLIANCES = Alliances()
 
 def read_alliances(title: str, sentences: list[str]) -> Alliances:
     """The alliances of an article whose sentences mention one, and their members."""
-    if not any(_ALLIANCE.search(s) for s in [title, *sentences]):
+    # One search over the lines joined: a word of letters never spans the line break, and a
+    # break is no word character, so each line's word boundaries stay as they are.
+    if _ALLIANCE.search("\n".join([title, *sentences])) is None:
         return NO_ALLIANCES
     names: set[str] = set()
     for sentence in sentences:

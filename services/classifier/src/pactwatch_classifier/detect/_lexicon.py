@@ -12,7 +12,7 @@ Entries are stems or words; English ones are checked for word boundaries after t
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 import ahocorasick
@@ -217,13 +217,16 @@ _AUTOMATON: Final = _build(_ENTRIES)
 _TRIGGER_AUTOMATON: Final = _build(tuple(e for e in _ENTRIES if e[1] in TRIGGERS))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # its own __init__ is compiled with the module (mypyc)
 class Scan:
     """What one pass over an article found: trigger positions and context counts."""
 
-    triggers: list[tuple[int, str, str]] = field(default_factory=list)  # (start, cat, word)
-    context: Counter[str] = field(default_factory=Counter)
-    context_words: dict[str, set[str]] = field(default_factory=dict)
+    triggers: list[tuple[int, str, str]]  # (start, category, word)
+    context: Counter[str]
+    context_words: dict[str, set[str]]
+
+    def __init__(self) -> None:
+        self.triggers, self.context, self.context_words = [], Counter(), {}
 
 
 def _is_word_char(ch: str) -> bool:

@@ -23,7 +23,7 @@ with B; A also signed with C" is two signings). The rules here, in order:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ._candidate import Candidate
@@ -41,7 +41,7 @@ _GENERIC = words(
 )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # its own __init__ is compiled with the module (mypyc)
 class Event:
     type: EventType
     cameo: str
@@ -50,30 +50,28 @@ class Event:
     parties: list[str]
     spans: list[tuple[int, int]]
     sentences: list[int]
-    paragraphs: set[int] = field(default_factory=set)
-    explicit: bool = True
-    headline_only: bool = False
-    umbrella: bool = False
-    new: bool = False
-    deal: str = ""
+    paragraphs: set[int]
+    explicit: bool
+    headline_only: bool
+    umbrella: bool
+    new: bool
+    deal: str
 
-    @classmethod
-    def start(cls, cand: Candidate) -> Event:
-        return cls(
-            cand.type,
-            cand.cameo,
-            cand.strength,
-            list(cand.core),
-            list(cand.parties),
+    def __init__(self, cand: Candidate) -> None:
+        """The event a candidate starts (`start`)."""
+        self.type, self.cameo, self.strength = cand.type, cand.cameo, cand.strength
+        self.core, self.parties = list(cand.core), list(cand.parties)
+        self.spans, self.sentences, self.paragraphs = (
             list(cand.spans),
             [cand.sentence],
             {cand.paragraph},
-            cand.explicit,
-            cand.headline,
-            cand.umbrella,
-            cand.new,
-            cand.deal,
         )
+        self.explicit, self.headline_only = cand.explicit, cand.headline
+        self.umbrella, self.new, self.deal = cand.umbrella, cand.new, cand.deal
+
+    @classmethod
+    def start(cls, cand: Candidate) -> Event:
+        return cls(cand)
 
     def absorb(self, cand: Candidate, *, evidence: bool = True) -> None:
         """Take `cand` in: its parties (fuller names win), and its sentence as evidence."""

@@ -185,18 +185,20 @@ def clause_start(sentence: str, pos: int) -> int:
 _OF_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8})的\s*")
 
 
+_LEADING_WORD = re.compile(
+    r"^(?:由|经(?!济|贸|信|开)|在|于|将|让|使|同|与|和|其中|并|并与|还与|分别与|共同|我市|双方)"
+)
+_TRAILING_WORD = re.compile(r"(?:双方|两地|等|分别|共同|一起)$")
+
+
 def clean_party(raw: str) -> str:
     text = raw.strip(" \u3000")
     text = _TRAIL.sub("", text)
     owner = _OF_PLACE.match(text)
     if owner is not None and is_place(owner.group(1)):
         text = text[owner.end() :]  # "菲律宾的 X公司", "英国的X": where the party is from
-    text = re.sub(
-        r"^(?:由|经(?!济|贸|信|开)|在|于|将|让|使|同|与|和|其中|并|并与|还与|分别与|共同|我市|双方)",
-        "",
-        text,
-    )
-    text = re.sub(r"(?:双方|两地|等|分别|共同|一起)$", "", text)
+    text = _LEADING_WORD.sub("", text)
+    text = _TRAILING_WORD.sub("", text)
     return text
 
 
@@ -308,6 +310,9 @@ _QUOTED_DEAL = re.compile(r"[“「][^“”「」]{2,30}(?:协议|备忘录|合
 _LONG_VENUE = re.compile(r"(?<=..)(?:在(?!线)|于)[^，。；]{16,}$")
 
 
+_VENUE_AFTER = re.compile(r"(?:在|于)[^与和同跟]*$")
+
+
 def signing_parties(sentence: str, verb: int) -> list[str]:
     """Parties of "A与B(在某地)(正式)签署..." read from the clause before the verb."""
     if sentence[verb - 1 : verb] in "”」":
@@ -323,7 +328,7 @@ def signing_parties(sentence: str, verb: int) -> list[str]:
     conn = _PAIR_CONNECTOR.search(clause) or _CONNECTOR.search(clause)
     left = clause if conn is None else clause[: conn.start()]
     right = "" if conn is None else clause[conn.end() :]
-    left = re.sub(r"(?:在|于)[^与和同跟]*$", "", left)
+    left = _VENUE_AFTER.sub("", left)
     if "在" in right or "于" in right:  # "B在A国与C国商贸合作服务平台签署": a long venue
         right = _LONG_VENUE.sub("", right)
     left = _TRAIL.sub("", left)
@@ -335,6 +340,11 @@ def signing_parties(sentence: str, verb: int) -> list[str]:
         left = _DATELINE_LEAD.sub("", left)
     parties = split_parties(left) + split_parties(right)
     return list(dict.fromkeys(parties))
+
+
+_OFFICIAL_BEFORE = re.compile(
+    r"^(?:市委|区委|县委|省委)?(?:书记|市长|区长|县长|主任|局长|董事长|总经理|副)+"
+)
 
 
 def org_names(sentence: str) -> list[str]:
@@ -376,11 +386,7 @@ def org_names(sentence: str) -> list[str]:
         if verb is not None:
             name = name[verb.end() :]
         name = LEAD.split(name)[-1]
-        name = re.sub(
-            r"^(?:市委|区委|县委|省委)?(?:书记|市长|区长|县长|主任|局长|董事长|总经理|副)+",
-            "",
-            name,
-        )
+        name = _OFFICIAL_BEFORE.sub("", name)
         if (
             2 <= len(name) <= 30
             and len(name) > len(match.group(0))

@@ -19,7 +19,9 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(slots=True)
+# Both are made once per token or name of every English sentence read: an `__init__` of
+# their own is compiled with the module (mypyc), where the one dataclasses writes is not.
+@dataclass(slots=True, init=False)
 class Entity:
     """A capitalised name in a sentence; offsets are relative to the sentence."""
 
@@ -32,13 +34,31 @@ class Entity:
     possessive: bool
     quoted: bool
 
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        tok_start: int,
+        tok_end: int,
+        kind: Kind,
+        possessive: bool,
+        quoted: bool,
+    ) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.tok_start, self.tok_end = tok_start, tok_end
+        self.kind, self.possessive, self.quoted = kind, possessive, quoted
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Token:
     text: str
     start: int
     end: int
     lower: str
+
+    def __init__(self, text: str, start: int, end: int, lower: str) -> None:
+        self.text, self.start, self.end, self.lower = text, start, end, lower
 
 
 def tokenize(sentence: str) -> list[Token]:
