@@ -67,7 +67,7 @@ bench: install ## The whole pipeline: articles/s vs the bare-Kafka ceiling, late
 bench-classifier: install build/mypyc/.built ## Classifier speed: classify() per core, compiled (as the image runs it) and from source, and the service over Kafka vs bare aiokafka
 	PYTHONPATH=build/mypyc $(BIN)/python bench/bench_classify.py
 	PYTHONPATH=build/mypyc $(BIN)/python bench/bench_classify.py --labels compiled,source --before services/classifier/src/pactwatch_classifier/detect
-	$(BIN)/python bench/bench_classifier_service.py
+	PYTHONPATH=build/mypyc $(BIN)/python bench/bench_classifier_service.py
 
 # The classifier as the image builds it (mypyc, services/classifier/setup.py), for the bench.
 build/mypyc/.built: services/classifier/setup.py $(wildcard services/classifier/src/pactwatch_classifier/detect/*.py)
