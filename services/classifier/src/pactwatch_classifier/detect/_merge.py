@@ -83,10 +83,15 @@ class Event:
         if not self.core and cand.core:
             self.core = list(cand.core)
         self.deal = self.deal or cand.deal
+        # A restatement that names no side in a slot ("The memorandum was signed in Rotterdam
+        # during a visit by a delegation from Zhejiang Province") tells where and when: the
+        # names it holds are no new sides of an agreement whose two sides are known.
+        setting_only = cand.restates and not cand.core and len(self.core) >= 2
         for party in cand.parties:
             same = [i for i, p in enumerate(self.parties) if same_party(party, p)]
             if not same:
-                self.parties.append(party)
+                if not setting_only:
+                    self.parties.append(party)
             elif len(party) > len(self.parties[same[0]]) and _contains(
                 party, self.parties[same[0]]
             ):
