@@ -13,7 +13,9 @@ from pactwatch_notifier.store import DeliveryOutcomeRow, Store
 pytestmark = pytest.mark.integration
 
 
-def test_deliveries_listing(store: Store) -> None:
+async def test_deliveries_listing(store: Store) -> None:
+    """The workers' upsert (on the event loop: SQLite in place, PostgreSQL on the asyncio
+    engine), read back through the listing."""
     t0 = datetime(2026, 11, 21, 8, tzinfo=UTC)
     rows = [
         DeliveryOutcomeRow(
@@ -24,9 +26,9 @@ def test_deliveries_listing(store: Store) -> None:
     rows.append(
         DeliveryOutcomeRow("s2", f"{9:032x}", "", "email", "retry_scheduled", 1, t0, "421 busy")
     )
-    store.deliveries.record(rows)
+    await store.deliveries.record(rows)
     # A later outcome replaces the earlier one; attempts only go up; the error is kept.
-    store.deliveries.record(
+    await store.deliveries.record(
         [
             DeliveryOutcomeRow(
                 "s2", f"{9:032x}", "", "email", "dead_lettered", 4, t0 + timedelta(hours=1), "550"
@@ -43,6 +45,7 @@ def test_deliveries_listing(store: Store) -> None:
     assert page[1].event_id == f"{4:032x}" and page[1].delivered_at == t0 + timedelta(minutes=4)
     only, total = store.deliveries.page(subscription_id="s1", offset=3, limit=10)
     assert total == 5 and [d.event_id for d in only] == [f"{1:032x}", f"{0:032x}"]
+    await store.close_async()
 
 
 def test_a_failed_sqlite_transaction_leaves_nothing_half_written(tmp_path: Path) -> None:

@@ -142,7 +142,7 @@ async def test_the_workers_path_writes_the_same_batch_without_a_thread(store: St
     sent = LedgerBatch(outcomes=[Outcome(request.alert, "sent", channel="webhook")])
     await store.ledger.apply_async(sent, "a", LEASE)
     assert _claim(store, "b", request) == [SKIP]  # the sync path sees what the async one wrote
-    await store.ledger.close_async()
+    await store.close_async()
 
 
 def test_an_alert_both_handed_on_and_claimed_in_one_batch(store: Store) -> None:

@@ -3,6 +3,7 @@ sender, the Kafka publisher, the deliveries listing and digest items."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from pactwatch_notifier.channels import DeliveryError
 from pactwatch_notifier.models import SubscriptionCreate, SubscriptionRecord
 from pactwatch_notifier.store import AlertKey
 from pactwatch_notifier.worker.live import LiveSubscription
+from pactwatch_notifier.worker.send import Endpoint
 from pactwatch_schemas import ArticleRef, Attempt, Event, NotifierRetry
 
 from ..helpers import SECRET
@@ -62,8 +64,11 @@ class FakeSender:
         return None
 
     @contextlib.asynccontextmanager
-    async def slot(self, sub: LiveSubscription) -> AsyncIterator[None]:
-        yield
+    async def slot(self, sub: LiveSubscription) -> AsyncIterator[Endpoint]:
+        endpoint = Endpoint(asyncio.Semaphore(1))
+        await endpoint.take()
+        yield endpoint
+        endpoint.done()
 
     async def send(
         self, sub: LiveSubscription, event: Event, sources: list[ArticleRef], *, update: bool

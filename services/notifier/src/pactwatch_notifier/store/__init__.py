@@ -73,23 +73,30 @@ class Store:
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
         self._engine: Engine = make_engine(database_url)
-        self.subscriptions = Subscriptions(self._engine)
-        self.deliveries = Deliveries(self._engine)
-        self.digests = Digests(self._engine)
-        # Its own pool without the per-checkout ping: one batch per transaction is the hot
-        # path, and a batch lost to a dropped connection is simply written again. On SQLite
-        # a batch runs on the event loop, so it waits for another writer's lock only
-        # briefly (then the batch is tried again, the loop free meanwhile).
-        self._ledger_engine: Engine = make_engine(
+        # The workers' writes (ledger batches, the deliveries listing) have a pool of their
+        # own without the per-checkout ping: a batch lost to a dropped connection is simply
+        # written again. On SQLite they run on the event loop, so they wait for another
+        # writer's lock only briefly (then they are tried again, the loop free meanwhile);
+        # on PostgreSQL they go out on the asyncio engine.
+        self._hot_engine: Engine = make_engine(
             database_url, pre_ping=False, busy_seconds=LEDGER_BUSY_SECONDS
         )
-        self.ledger = Ledger(self._ledger_engine, make_async_engine(database_url))
+        self._async_engine = make_async_engine(database_url)
+        self.subscriptions = Subscriptions(self._engine)
+        self.deliveries = Deliveries(self._engine, self._hot_engine, self._async_engine)
+        self.digests = Digests(self._engine)
+        self.ledger = Ledger(self._hot_engine, self._async_engine)
 
     def migrate(self) -> None:
         """Create or upgrade the schema (Alembic `upgrade head`); idempotent, process-safe."""
         migrate(self._engine)
 
     def close(self) -> None:
-        """Close the pools (after `await ledger.close_async()` where the ledger was used)."""
+        """Close the pools (after `await close_async()` where the workers' writes were used)."""
         self._engine.dispose()
-        self._ledger_engine.dispose()
+        self._hot_engine.dispose()
+
+    async def close_async(self) -> None:
+        """Close the asyncio pool (PostgreSQL) of the workers' writes."""
+        if self._async_engine is not None:
+            await self._async_engine.dispose()

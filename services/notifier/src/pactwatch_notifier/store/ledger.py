@@ -81,10 +81,6 @@ class Ledger:
                 raise
         return pg.result(statements, answer)
 
-    async def close_async(self) -> None:
-        if self._async_engine is not None:
-            await self._async_engine.dispose()
-
     def row(self, alert: AlertKey) -> LedgerRow | None:
         """One alert's row (operators, tests)."""
         with read_only(self._engine) as conn:

@@ -5,8 +5,10 @@ The claim (`worker/ledger.py`, shared by every replica) is made within the send'
 right before the send: an alert already sent, or an attempt already handed on, is skipped;
 an alert another attempt holds is asked for again (the slot let go meanwhile) until that
 attempt is over or its replica's lease has run out. Durable before the
-record counts as finished: accepted → `sent` in the ledger (still within the send's slot,
-so a replica never has more alerts accepted-but-unrecorded than slots); retryable with
+record counts as finished: accepted → `sent` in the ledger (still within the worker's
+slot, so a replica never has more alerts accepted-but-unrecorded than its slots; the
+endpoint's own connection is let go as soon as it has answered, so the ledger's round trip
+does not count against the endpoint's concurrency); retryable with
 attempts left → a retry record for the next attempt (acked by the broker); otherwise → a
 dead letter with the attempt history, and on a 410 (or repeated permanent failures) the
 subscription disabled for every replica. Only then is the attempt marked `failed` (handed
@@ -39,7 +41,7 @@ from .ledger import DeliveryLedger
 from .live import LiveSubscription, LiveSubscriptions
 from .publish import Publisher
 from .recorder import DeliveryRecorder
-from .send import Sender
+from .send import Endpoint, Sender
 
 log = structlog.get_logger("pactwatch.notifier")
 
@@ -147,11 +149,13 @@ class Deliverer:
                         return
                     break
                 # Claimed within the slot, right before the send: no claim waits for a slot.
-                async with self._sender.slot(sub):
+                async with self._sender.slot(sub) as endpoint:
                     claim = await self._ledger.claim(alert, event.article, job.chain, job.attempt)
                     if isinstance(claim, Go):
                         granted = True
-                        sending = asyncio.ensure_future(self._send(job, sub, alert, claim))
+                        sending = asyncio.ensure_future(
+                            self._send(job, sub, alert, claim, endpoint)
+                        )
                         self._sending[sending] = job.owner
                         sending.add_done_callback(self._sent)
                         error = await asyncio.shield(sending)
@@ -183,11 +187,14 @@ class Deliverer:
             await asyncio.sleep(claim.retry_in)
 
     async def _send(
-        self, job: Job, sub: LiveSubscription, alert: AlertKey, go: Go
+        self, job: Job, sub: LiveSubscription, alert: AlertKey, go: Go, endpoint: Endpoint
     ) -> DeliveryError | None:
         """The send and, when accepted, its record in the ledger (not cancelled midway)."""
         event = job.event
-        error = await self._sender.send(sub, event, go.sources, update=go.update)
+        try:
+            error = await self._sender.send(sub, event, go.sources, update=go.update)
+        finally:
+            endpoint.done()  # the receiver has answered: its connection is free for the next
         if error is not None:
             return error
         await self._ledger.sent(alert, sub.channel)

@@ -124,7 +124,6 @@ class DeliveryLedger:
         self._closing = True
         self._wake.set()
         await task
-        await self._ledger.close_async()
 
     async def _gather(self) -> None:
         """Let the queue fill while it grows (see the module)."""

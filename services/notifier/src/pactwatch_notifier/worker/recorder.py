@@ -1,5 +1,6 @@
 """The deliveries listing, written off the hot path: the outcome of each alert goes to the
-store in batches every 0.5 s, from a thread, so the database never holds up a delivery.
+store in batches every 0.5 s (on the event loop, like the ledger: `store/deliveries.py`),
+so no delivery waits for it.
 
 The rows are history for operators (`Deliveries.page`); what stops a second alert is the
 delivery ledger, so a batch lost in a crash loses only history, never correctness.
@@ -57,7 +58,7 @@ class DeliveryRecorder:
         while self._rows:
             batch, self._rows = self._rows[: self.max_batch], self._rows[self.max_batch :]
             try:
-                await asyncio.to_thread(self.deliveries.record, batch)
+                await self.deliveries.record(batch)
             except Exception as exc:  # the database is away: keep the rows, try again later
                 metrics.STORE_ERRORS.labels("record").inc()
                 log.warning("delivery_record_failed", error=repr(exc), rows=len(batch))

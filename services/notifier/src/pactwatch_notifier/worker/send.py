@@ -30,6 +30,26 @@ from ..unsubscribe import RecipientLinks
 from .live import LiveSubscription
 
 
+class Endpoint:
+    """A subscription's connection slot, given back once (`done`): as soon as the receiver
+    has answered, so recording the outcome does not hold the endpoint's concurrency."""
+
+    __slots__ = ("_held", "_semaphore")
+
+    def __init__(self, semaphore: asyncio.Semaphore) -> None:
+        self._semaphore = semaphore
+        self._held = False
+
+    async def take(self) -> None:
+        await self._semaphore.acquire()
+        self._held = True
+
+    def done(self) -> None:
+        if self._held:
+            self._held = False
+            self._semaphore.release()
+
+
 class Sender:
     def __init__(
         self,
@@ -55,16 +75,6 @@ class Sender:
         )
         self._failing: dict[str, int] = {}  # consecutive failed attempts per subscription
 
-    async def attempt(
-        self, sub: LiveSubscription, event: Event, sources: list[ArticleRef], *, update: bool
-    ) -> DeliveryError | None:
-        """One try; None when the receiver accepted, else why not (`DeliveryError`)."""
-        deferred = self.deferral(sub)
-        if deferred is not None:
-            return deferred
-        async with self.slot(sub):
-            return await self.send(sub, event, sources, update=update)
-
     def deferral(self, sub: LiveSubscription) -> DeliveryError | None:
         """The error of an attempt not made: the endpoint is failing and its slots are busy."""
         if self._failing.get(sub.id) and self._sub_slots[sub.id].locked():
@@ -75,10 +85,18 @@ class Sender:
         return None
 
     @contextlib.asynccontextmanager
-    async def slot(self, sub: LiveSubscription) -> AsyncIterator[None]:
-        """One of the subscription's slots and one of the worker's, held inside."""
-        async with self._sub_slots[sub.id], self._slots:
-            yield
+    async def slot(self, sub: LiveSubscription) -> AsyncIterator[Endpoint]:
+        """One of the subscription's connections and one of the worker's, held inside. The
+        connection is the endpoint's (`Endpoint.done` gives it back once the receiver has
+        answered); the worker's slot stays until the caller has recorded the outcome, so a
+        replica never has more alerts accepted-but-unrecorded than `max_concurrent`."""
+        endpoint = Endpoint(self._sub_slots[sub.id])
+        await endpoint.take()
+        try:
+            async with self._slots:
+                yield endpoint
+        finally:
+            endpoint.done()
 
     async def send(
         self, sub: LiveSubscription, event: Event, sources: list[ArticleRef], *, update: bool

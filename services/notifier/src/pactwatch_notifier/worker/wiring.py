@@ -4,7 +4,8 @@
 Stopping: the engine lets go of the work not yet sent (its claims released), waits for the
 sends under way and their ledger records, and commits; then the background loops end
 (subscription refresh, deliveries listing, digests, broker watch), the last outcome rows are
-written, the ledger's flusher ends and the HTTP session is closed.
+written, the ledger's flusher ends, and the database's asyncio pool and the HTTP session
+are closed.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Worker:
         producer: AIOKafkaProducer,
     ) -> None:
         self._grace = settings.shutdown_grace_seconds
+        self._store = store
         self._stop = asyncio.Event()
         # /readyz: a consumer's fetch just returns nothing while the broker is away.
         self.broker = BrokerWatch(producer.client, interval=3.0)
@@ -122,4 +124,5 @@ class Worker:
             await finish_or_cancel(background, self._grace)
             await self._recorder.flush()
             await self._ledger.close(flusher)
+            await self._store.close_async()
             await self._http.close()
