@@ -1,14 +1,18 @@
 """A service's entry point: a bad setting or a named start-up failure ends in one clear line
-and its exit status, never a traceback; anything unnamed still raises."""
+and its exit status, never a traceback; anything unnamed still raises; the service runs
+with the collector tuned (`_gc.py`)."""
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
 
 import pytest
 from pydantic_settings import SettingsConfigDict
 
 from pactwatch_runtime import ServiceSettings, run_service
+from pactwatch_runtime._gc import THRESHOLDS
 
 pytestmark = pytest.mark.unit
 
@@ -20,6 +24,28 @@ class DemoSettings(ServiceSettings):
 
 class BadBootstrapFile(Exception):
     pass
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_it_was() -> Iterator[None]:
+    """`run_service` tunes this process's collector: give the other tests the default back."""
+    thresholds = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+def test_the_service_runs_with_the_collector_tuned() -> None:
+    seen: list[tuple[tuple[int, int, int], int]] = []
+
+    async def run(settings: DemoSettings) -> None:
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+
+    assert gc.get_threshold() != THRESHOLDS
+    run_service("pactwatch-demo", DemoSettings, run)
+    [(thresholds, frozen)] = seen
+    assert thresholds == THRESHOLDS
+    assert frozen > 1000  # start-up's objects (modules, classes) are left out of collections
 
 
 def test_bad_setting_names_the_variable_and_exits_2(

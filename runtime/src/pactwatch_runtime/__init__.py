@@ -1,14 +1,16 @@
 """What every Pactwatch service runs on, and nothing of what any one of them does.
 
-JSON logs, the ops endpoints (`/metrics`, `/healthz`, `/readyz`), the broker watch behind
-`/readyz`, bounded shutdown, the standard Kafka metrics (see `runtime/README.md`), dead
-letters, `Retry-After`, and a settings base. No topic names and no domain logic: those
+JSON logs, the garbage collector tuned for a streaming process, the ops endpoints
+(`/metrics`, `/healthz`, `/readyz`), the broker watch behind `/readyz`, bounded shutdown,
+the standard Kafka metrics (see `runtime/README.md`), dead letters, `Retry-After`, and a
+settings base. No topic names and no domain logic: those
 belong to the services (and the contract to `pactwatch_schemas`).
 """
 
 from ._broker import BrokerWatch
 from ._clients import CountingConsumer, CountingProducer
 from ._deadletter import ConsumedRecord, DeadLetterSink, letter_for
+from ._gc import tune_gc
 from ._http import parse_retry_after
 from ._lag import LagWatch, lag_per_partition
 from ._logging import QUIET_LOGGERS, LogFormat, configure_logging, logging_config
@@ -58,4 +60,5 @@ __all__ = [
     "run_service",
     "shared_env",
     "start_ops_server",
+    "tune_gc",
 ]

@@ -16,6 +16,7 @@ import structlog
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings
 
+from ._gc import tune_gc
 from ._logging import configure_logging
 from ._settings import ServiceSettings
 
@@ -48,6 +49,7 @@ def run_service(
     """
     settings = load_settings(name, settings_type)
     configure_logging(settings.log_level, settings.log_format)
+    tune_gc()
     try:
         asyncio.run(run(settings))
     except tuple(fatal or ()) as exc:

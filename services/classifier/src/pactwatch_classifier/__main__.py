@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import faust
 
-from pactwatch_runtime import load_settings, logging_config
+from pactwatch_runtime import load_settings, logging_config, tune_gc
 
 from .app import create_app
 from .core.config import Settings
@@ -20,6 +20,7 @@ def main() -> None:
         logging_config=logging_config(settings.log_level, settings.log_format),
         quiet=True,
     )
+    tune_gc()
     worker.execute_from_commandline()
 
 
