@@ -1,16 +1,18 @@
 """What the store's parts share: the clock, time zones back from SQLite, dialect inserts, and
-for the hot paths that speak plain SQL to SQLite its connection and its datetime text."""
+for the hot paths that speak plain SQL, SQLite's connection and datetime text and
+PostgreSQL's asyncio connection."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Engine, Insert
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 def now() -> datetime:
@@ -56,3 +58,17 @@ def sqlite_text(at: datetime) -> str:
 def sqlite_datetime(text: str | None) -> datetime | None:
     """The other way: that text back as an aware UTC datetime."""
     return None if text is None else aware(datetime.fromisoformat(text))
+
+
+@asynccontextmanager
+async def psycopg_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
+    """The pool's psycopg asyncio connection (autocommit: a statement is its transaction), for
+    plain SQL; one whose connection dropped is not put back into the pool."""
+    async with engine.connect() as conn:
+        raw: Any = (await conn.get_raw_connection()).driver_connection
+        try:
+            yield raw
+        except BaseException:
+            if raw.broken:
+                await conn.invalidate()
+            raise

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ..db import deliveries, read_only
 from ..models import DeliveryOutcome, DeliveryRecord
-from ._base import sqlite_text, sqlite_transaction
+from ._base import psycopg_connection, sqlite_text, sqlite_transaction
 
 _COLUMNS = (
     "subscription_id, event_id, article_id, channel, outcome, attempts, delivered_at,"
@@ -90,14 +90,8 @@ class Deliveries:
             self._record_sqlite(list(latest.values()))
             return
         params = {"rows": json.dumps([_json_row(r) for r in latest.values()])}
-        async with self._async_engine.connect() as conn:
-            raw: Any = (await conn.get_raw_connection()).driver_connection
-            try:
-                await raw.execute(UPSERT_POSTGRES, params)  # autocommit: one transaction
-            except BaseException:
-                if raw.broken:  # a dropped connection: not back into the pool
-                    await conn.invalidate()
-                raise
+        async with psycopg_connection(self._async_engine) as raw:
+            await raw.execute(UPSERT_POSTGRES, params)
 
     def _record_sqlite(self, rows: list[DeliveryOutcomeRow]) -> None:
         values = [

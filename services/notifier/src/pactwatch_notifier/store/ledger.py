@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ..db import delivery_ledger, read_only
 from . import _ledger_pg as pg
 from . import _ledger_sqlite as lite
-from ._base import now, sqlite_transaction
+from ._base import now, psycopg_connection, sqlite_transaction
 from .claims import AlertKey, BatchResult, LedgerBatch, LedgerRow
 
 _t = delivery_ledger
@@ -66,19 +66,13 @@ class Ledger:
         if self._async_engine is None:
             return self.apply(batch, worker, lease_seconds)
         statements = pg.statements(batch, worker, lease_seconds, now())
-        async with self._async_engine.connect() as conn:
-            raw: Any = (await conn.get_raw_connection()).driver_connection
-            try:
-                if len(statements.params) == 1:  # autocommit: the statement is the transaction
-                    answer = await _fetch(raw, statements.params[0])
-                else:
-                    async with raw.transaction():
-                        for params in statements.params:
-                            answer = await _fetch(raw, params)
-            except BaseException:
-                if raw.broken:  # a dropped connection: not back into the pool
-                    await conn.invalidate()
-                raise
+        async with psycopg_connection(self._async_engine) as raw:
+            if len(statements.params) == 1:  # autocommit: the statement is the transaction
+                answer = await _fetch(raw, statements.params[0])
+            else:
+                async with raw.transaction():
+                    for params in statements.params:
+                        answer = await _fetch(raw, params)
         return pg.result(statements, answer)
 
     def row(self, alert: AlertKey) -> LedgerRow | None:
